@@ -13,7 +13,8 @@ void kk_pass_set(struct kk_pass *p, const char *text, size_t len)
     kk_pass_wipe(p);
     if (len > KK_PASS_MAX)
         len = KK_PASS_MAX;
-    memcpy(p->text, text, len);
+    if (len > 0)
+        memcpy(p->text, text, len);     /* text may be NULL when len is 0 */
     p->text[len] = '\0';
     p->len = len;
     p->have = 1;

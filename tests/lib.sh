@@ -66,3 +66,49 @@ finish() {
     echo "$KK_PASSES passed, $KK_FAILS failed"
     [ "$KK_FAILS" -eq 0 ]
 }
+
+# ---- helpers for the tool tests (tests/cli) ----
+
+# As run's comment promises: stdin is /dev/null unless a caller redirects it,
+# so a tool never finds the terminal of whoever started the tests (and never
+# waits at a passphrase prompt).
+exec </dev/null
+
+# sha PATH: the file's SHA-256 (to prove a file was left unchanged).
+sha() { sha256sum "$1" 2>/dev/null | cut -d' ' -f1; }
+# expect_unchanged PATH SHA DESC: PATH still has the content it had.
+expect_unchanged() {
+    expect_eq "$(sha "$1")" "$2" "$3 ($1 changed)"
+}
+# expect_out TEXT DESC: stdout of the last run is exactly TEXT.
+expect_out() {
+    if [ "$OUT" = "$1" ]; then kk_pass; else
+        kk_fail "$2: stdout mismatch"; printf '  got:      %s\n  expected: %s\n' "$OUT" "$1" >&2; fi
+}
+# expect_ok DESC: the last run exited 0 with nothing on stderr.
+expect_ok() {
+    if [ "$RC" -eq 0 ] && [ -z "$ERR" ]; then kk_pass; else
+        kk_fail "$1: exit $RC"; echo "  stderr: $ERR" >&2; fi
+}
+# expect_file_has PATH TEXT DESC: the file contains TEXT.
+expect_file_has() {
+    if grep -qF -- "$2" "$1" 2>/dev/null; then kk_pass; else
+        kk_fail "$3: $1 lacks '$2'"; fi
+}
+# expect_true DESC CMD...: CMD succeeds (its output is discarded).
+expect_true() {
+    local d="$1"; shift
+    if "$@" >/dev/null 2>&1; then kk_pass; else kk_fail "$d: '$*' failed"; fi
+}
+# expect_false DESC CMD...: CMD fails (its output is discarded).
+expect_false() {
+    local d="$1"; shift
+    if "$@" >/dev/null 2>&1 </dev/null; then kk_fail "$d: '$*' succeeded"; else kk_pass; fi
+}
+# sshkey TYPE BITS PATH PASS COMMENT: a key made now by ssh-keygen (BITS "" = default).
+sshkey() {
+    local b=(); [ -n "$2" ] && b=(-b "$2")
+    ssh-keygen -q -t "$1" "${b[@]}" -N "$4" -C "$5" -f "$3" </dev/null >/dev/null
+}
+# publine PATH: "type base64" of an OpenSSH public key line (no comment).
+publine() { cut -d' ' -f1,2 "$1"; }

@@ -1,0 +1,363 @@
+/* keyconv: convert an SSH key from one format to another.
+ *
+ * Option handling and messages only: reading, detecting, decoding,
+ * encoding and writing are core/ and formats/ calls. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "cli.h"
+#include "../core/io.h"
+#include "../core/key.h"
+
+enum {
+    OPT_COMMENT = 256,
+    OPT_FORCE,
+    OPT_FROM,
+    OPT_MAX_INPUT,
+    OPT_MAX_KDF,
+    OPT_MAX_RSA,
+    OPT_NO_ENCRYPT,
+    OPT_PASSIN,
+    OPT_PASSOUT,
+    OPT_TO,
+};
+
+/* Sorted by name. */
+static const struct option long_options[] = {
+    {"comment",        required_argument, NULL, OPT_COMMENT},
+    {"force",          no_argument,       NULL, OPT_FORCE},
+    {"from",           required_argument, NULL, OPT_FROM},
+    {"help",           no_argument,       NULL, 'h'},
+    {"max-input-size", required_argument, NULL, OPT_MAX_INPUT},
+    {"max-kdf-rounds", required_argument, NULL, OPT_MAX_KDF},
+    {"max-rsa-bits",   required_argument, NULL, OPT_MAX_RSA},
+    {"no-encrypt",     no_argument,       NULL, OPT_NO_ENCRYPT},
+    {"passin",         required_argument, NULL, OPT_PASSIN},
+    {"passout",        required_argument, NULL, OPT_PASSOUT},
+    {"to",             required_argument, NULL, OPT_TO},
+    {"version",        no_argument,       NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+struct conv {
+    const char *in, *out;
+    const char *from, *to, *comment;
+    int force, no_encrypt;
+    struct kk_limits lim;
+    struct kk_cli_pass passin, passout;
+};
+
+static void usage(void)
+{
+    printf("Usage: keyconv [OPTIONS] IN OUT\n"
+           "Convert an SSH key between formats.  IN and OUT may be - (stdin, stdout).\n"
+           "\n"
+           "Options:\n"
+           "  --from FMT              input format (default: detected from the content)\n"
+           "  --to FMT                output format (default: from OUT's extension, else openssh)\n"
+           "  --passin SPEC           passphrase of the input\n"
+           "  --passout SPEC          encrypt the output with this passphrase\n"
+           "  --no-encrypt            write the output unencrypted even if the input was encrypted\n"
+           "  --comment TEXT          set the output's comment\n"
+           "  --force                 replace an existing OUT\n"
+           "  --max-input-size BYTES  input size cap (default 1M; k, M, G suffixes)\n"
+           "  --max-rsa-bits BITS     RSA size cap (default %u)\n"
+           "  --max-kdf-rounds N      KDF rounds/iterations cap (default %u)\n"
+           "  -h, --help              show this help\n"
+           "  -V, --version           show the version\n"
+           "\n"
+           "SPEC is pass:TEXT, env:VAR, file:PATH, fd:N or stdin (the first line).\n"
+           "Without --passin an encrypted input is asked for on the terminal; with no\n"
+           "terminal it is an error.  An encrypted input stays encrypted with the same\n"
+           "passphrase unless --passout or --no-encrypt says otherwise.\n"
+           "\n"
+           "Formats:\n",
+           KK_DEFAULT_RSA_MAX_BITS, KK_DEFAULT_MAX_KDF_ROUNDS);
+    kk_cli_list_formats(stdout, 0);
+    printf("\nExit status: 0 done, 1 bad key or input, 2 usage error, 3 I/O error.\n");
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_args(struct conv *c, int argc, char **argv)
+{
+    struct kk_error err;
+    unsigned long long v;
+    int opt, rc = KK_OK;
+
+    kk_error_clear(&err);
+    while ((opt = kk_cli_getopt(argc, argv, ":hV", long_options)) != -1) {
+        switch (opt) {
+        case 'h':
+            usage();
+            return KK_EXIT_OK;
+        case 'V':
+            kk_cli_version();
+            return KK_EXIT_OK;
+        case OPT_COMMENT:
+            c->comment = optarg;
+            rc = kk_cli_check_comment("--comment", optarg, &err);
+            break;
+        case OPT_FORCE:
+            c->force = 1;
+            break;
+        case OPT_FROM:
+            c->from = optarg;
+            break;
+        case OPT_MAX_INPUT:
+            rc = kk_cli_parse_size("--max-input-size", optarg, 1, 1ull << 30, &v, &err);
+            if (rc == KK_OK) {
+                c->lim.max_input = (size_t)v;
+                /* Keep the default room for gzip's expansion. */
+                c->lim.max_decompressed = (size_t)v * 4;
+                if (c->lim.max_decompressed < KK_DEFAULT_MAX_DECOMPRESSED)
+                    c->lim.max_decompressed = KK_DEFAULT_MAX_DECOMPRESSED;
+            }
+            break;
+        case OPT_MAX_KDF:
+            rc = kk_cli_parse_size("--max-kdf-rounds", optarg, 0, 0xFFFFFFFFull, &v, &err);
+            if (rc == KK_OK)
+                c->lim.max_kdf_rounds = (unsigned)v;
+            break;
+        case OPT_MAX_RSA:
+            rc = kk_cli_parse_size("--max-rsa-bits", optarg, 0, 65536, &v, &err);
+            if (rc == KK_OK)
+                c->lim.rsa_max_bits = (unsigned)v;
+            break;
+        case OPT_NO_ENCRYPT:
+            c->no_encrypt = 1;
+            break;
+        case OPT_PASSIN:
+            rc = kk_cli_pass_parse(&c->passin, optarg, &err);
+            break;
+        case OPT_PASSOUT:
+            rc = kk_cli_pass_parse(&c->passout, optarg, &err);
+            break;
+        case OPT_TO:
+            c->to = optarg;
+            break;
+        case '?':
+        default:
+            return KK_EXIT_USAGE;
+        }
+        if (rc != KK_OK)
+            return kk_cli_report(NULL, &err);
+    }
+    if (argc - optind == 0)
+        return kk_cli_usage("missing IN and OUT");
+    if (argc - optind == 1)
+        return kk_cli_usage("missing OUT");
+    if (argc - optind > 2)
+        return kk_cli_usage("unexpected argument '%s'", argv[optind + 2]);
+    c->in = argv[optind];
+    c->out = argv[optind + 1];
+    if (c->passout.kind != KK_CLI_PASS_NONE && c->no_encrypt)
+        return kk_cli_usage("--passout and --no-encrypt cannot be used together");
+    if (strcmp(c->in, "-") == 0 &&
+        (kk_cli_pass_uses_stdin(&c->passin) || kk_cli_pass_uses_stdin(&c->passout)))
+        return kk_cli_usage("a passphrase cannot be read from stdin when IN is -");
+    return -1;
+}
+
+/* 1 if both paths name the same existing file. */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+
+    if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+        return 0;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+           sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* Caps for reading back what keyconv itself wrote: the user's caps, raised
+ * to the defaults so a lowered cap cannot refuse keyconv's own output. */
+static struct kk_limits readback_limits(const struct kk_limits *user)
+{
+    struct kk_limits lim = kk_limits_default();
+
+    if (user->max_input > lim.max_input)
+        lim.max_input = user->max_input;
+    if (user->max_decompressed > lim.max_decompressed)
+        lim.max_decompressed = user->max_decompressed;
+    if (user->rsa_max_bits > lim.rsa_max_bits)
+        lim.rsa_max_bits = user->rsa_max_bits;
+    if (user->max_kdf_rounds > lim.max_kdf_rounds)
+        lim.max_kdf_rounds = user->max_kdf_rounds;
+    return lim;
+}
+
+static int convert(struct conv *c)
+{
+    struct kk_error err;
+    struct kk_buf in, enc;
+    struct kk_pass pin, pback;
+    struct kk_key *key = NULL, *back = NULL;
+    const struct kk_format *fin = NULL, *fout = NULL;
+    const char *in_name = kk_cli_in_name(c->in);
+    const char *out_name = kk_cli_out_name(c->out);
+    const char *pw = NULL;
+    size_t pwlen = 0;
+    int warn_plain = 0, rc, status = KK_EXIT_OK;
+    char prompt[512], shown[400];
+
+    kk_error_clear(&err);
+    kk_buf_init(&in, 0);
+    kk_buf_init(&enc, 0);
+    kk_pass_init(&pin);
+    kk_pass_init(&pback);
+
+    /* Everything that can be refused without reading the key is refused
+     * before a passphrase is asked for. */
+    if (c->from != NULL && (rc = kk_cli_input_format(c->from, &fin, &err)) != KK_OK)
+        goto fail;
+    if ((rc = kk_cli_output_format(c->to, c->out, &fout, &err)) != KK_OK)
+        goto fail;
+    if (same_file(c->in, c->out)) {
+        kk_fail(&err, KK_ERR_USAGE, "IN and OUT are the same file; keyconv never changes its input");
+        goto fail;
+    }
+    if (!c->force && strcmp(c->out, "-") != 0 && kk_path_exists(c->out)) {
+        kk_fail(&err, KK_ERR_EXISTS, "already exists");
+        kk_hint(&err, "use --force to replace it");
+        goto fail_out;
+    }
+    if ((rc = kk_cli_pass_resolve(&c->passin, &err)) != KK_OK ||
+        (rc = kk_cli_pass_resolve(&c->passout, &err)) != KK_OK)
+        goto fail;
+
+    if ((rc = kk_read_input(c->in, &c->lim, &in, &err)) != KK_OK)
+        goto fail_in;
+    if (fin == NULL)
+        fin = kk_format_detect(in.data, in.len);
+    if (fin == NULL || fin->decode == NULL) {
+        kk_fail(&err, KK_ERR_FORMAT, "not a key in any format keykit reads");
+        kk_hint(&err, "use --from FMT if you know its format");
+        goto fail_in;
+    }
+    /* The prompt goes to the terminal: the name is escaped there too. */
+    kk_cli_escape(shown, sizeof shown, in_name);
+    snprintf(prompt, sizeof prompt, "Enter passphrase for %s: ", shown);
+    kk_cli_pass_attach(&c->passin, &pin, prompt);
+    {
+        struct kk_decode_opts dopts = { .limits = &c->lim, .pass = &pin };
+        if ((rc = fin->decode(in.data, in.len, &dopts, &key, &err)) != KK_OK)
+            goto fail_in;
+    }
+    if ((fout->flags & KK_FMT_PRIVATE) && !key->has_private) {
+        kk_fail(&err, KK_ERR_NOT_PRIVATE, "holds only a public key; %s needs a private key",
+                fout->name);
+        goto fail_in;
+    }
+    if (fout->can_encode != NULL && !fout->can_encode(key)) {
+        const char *label = kk_key_type_label(key->type);
+        kk_fail(&err, KK_ERR_UNSUPPORTED, "%s cannot hold %s keys", fout->name,
+                label != NULL ? label : "these");
+        goto fail_in;
+    }
+    if (c->comment != NULL &&
+        (rc = kk_key_set_comment(key, c->comment, strlen(c->comment), &err)) != KK_OK)
+        goto fail;
+
+    /* A public key is public: public formats are never encrypted. */
+    if (fout->flags & KK_FMT_PRIVATE) {
+        if (c->passout.have && c->passout.len > 0) {
+            pw = c->passout.text;
+            pwlen = c->passout.len;
+        } else if (key->was_encrypted && !c->no_encrypt && c->passout.kind == KK_CLI_PASS_NONE) {
+            if ((rc = kk_pass_get(&pin, &pw, &pwlen, &err)) != KK_OK)
+                goto fail;
+        } else if (key->was_encrypted) {
+            warn_plain = 1;
+        }
+        if (pw != NULL && !(fout->flags & KK_FMT_ENCRYPTABLE)) {
+            kk_fail(&err, KK_ERR_UNSUPPORTED, "%s output cannot be encrypted by keykit yet",
+                    fout->name);
+            kk_hint(&err, "use --no-encrypt to write it unencrypted, or --to pkcs8");
+            goto fail;
+        }
+    }
+    {
+        struct kk_encode_opts eopts = { .passphrase = pw, .passlen = pwlen };
+        rc = fout->encode(key, &eopts, &enc, &err);
+        if (rc == KK_ERR_UNSUPPORTED && pw != NULL) {
+            kk_hint(&err, "use --no-encrypt to write it unencrypted, or --to pkcs8");
+            goto fail;
+        }
+        if (rc != KK_OK)
+            goto fail_out;
+        if (!kk_buf_ok(&enc)) {
+            kk_fail(&err, KK_ERR_NOMEM, NULL);
+            goto fail;
+        }
+    }
+
+    /* Prove the bytes open again, with the output passphrase, as the same
+     * key before anything is written. */
+    if (fout->decode != NULL) {
+        struct kk_limits blim = readback_limits(&c->lim);
+        struct kk_decode_opts bopts = { .limits = &blim, .pass = &pback };
+        struct kk_error berr;
+        kk_error_clear(&berr);
+        if (pw != NULL)
+            kk_pass_set(&pback, pw, pwlen);
+        if (fout->decode(enc.data, enc.len, &bopts, &back, &berr) != KK_OK) {
+            kk_fail(&err, KK_ERR_INTERNAL, "the %s output does not read back: %s",
+                    fout->name, berr.msg);
+            goto fail;
+        }
+        if (!kk_key_public_equal(key, back)) {
+            kk_fail(&err, KK_ERR_MISMATCH, "the %s output reads back as a different key",
+                    fout->name);
+            goto fail;
+        }
+    }
+
+    if (warn_plain)
+        kk_cli_warn("writing %s unencrypted; the input was encrypted", out_name);
+    rc = kk_write_file(c->out, enc.data, enc.len,
+                       (fout->flags & KK_FMT_PRIVATE) ? 0600 : 0644,
+                       c->force ? KK_WRITE_FORCE : 0, &err);
+    if (rc == KK_ERR_EXISTS) {
+        kk_error_clear(&err);
+        kk_fail(&err, KK_ERR_EXISTS, "already exists");
+        kk_hint(&err, "use --force to replace it");
+    }
+    if (rc != KK_OK)
+        goto fail_out;
+    goto out;
+
+fail_in:
+    status = kk_cli_report(in_name, &err);
+    goto out;
+fail_out:
+    status = kk_cli_report(out_name, &err);
+    goto out;
+fail:
+    status = kk_cli_report(NULL, &err);
+out:
+    kk_key_free(back);
+    kk_key_free(key);
+    kk_pass_wipe(&pback);
+    kk_pass_wipe(&pin);
+    kk_buf_free(&enc);
+    kk_buf_free(&in);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    struct conv c = { .lim = kk_limits_default() };
+    int status;
+
+    kk_cli_init("keyconv");
+    kk_cli_pass_init(&c.passin, "--passin");
+    kk_cli_pass_init(&c.passout, "--passout");
+    status = parse_args(&c, argc, argv);
+    if (status < 0)
+        status = convert(&c);
+    kk_cli_pass_wipe(&c.passin);
+    kk_cli_pass_wipe(&c.passout);
+    if (fflush(stdout) != 0 && status == KK_EXIT_OK)
+        status = KK_EXIT_IO;
+    return status;
+}
