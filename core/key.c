@@ -6,6 +6,7 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 
 #include "buf.h"
 #include "sshwire.h"
@@ -115,10 +116,14 @@ static int type_of_pkey(const EVP_PKEY *pkey, enum kk_key_type *type,
         *type = KK_KEY_ED448;
         return KK_OK;
     case EVP_PKEY_EC:
+        ERR_set_mark();
         if (!EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME,
-                                            group, sizeof(group), &glen))
+                                            group, sizeof(group), &glen)) {
+            ERR_pop_to_mark();
             return kk_fail(err, KK_ERR_UNSUPPORTED,
                            "unsupported elliptic curve with explicit parameters");
+        }
+        ERR_pop_to_mark();
         *type = ec_type_of(group);
         if (*type == KK_KEY_UNKNOWN)
             return kk_fail(err, KK_ERR_UNSUPPORTED,
@@ -419,25 +424,37 @@ int kk_key_validate(const struct kk_key *key, const struct kk_limits *lim,
                     struct kk_error *err)
 {
     struct kk_limits def = kk_limits_default();
+    int rc;
 
     if (lim == NULL)
         lim = &def;
+    /* A refused key is reported through err; what OpenSSL queued while
+     * checking it must not surface in a later, unrelated call. */
+    ERR_set_mark();
     switch (key->type) {
     case KK_KEY_RSA:
-        return validate_rsa(key, lim, err);
+        rc = validate_rsa(key, lim, err);
+        break;
     case KK_KEY_DSA:
-        return validate_dsa(key, lim, err);
+        rc = validate_dsa(key, lim, err);
+        break;
     case KK_KEY_ECDSA_P256:
     case KK_KEY_ECDSA_P384:
     case KK_KEY_ECDSA_P521:
-        return public_check(key, "ECDSA public point is not on the curve", err);
+        rc = public_check(key, "ECDSA public point is not on the curve", err);
+        break;
     case KK_KEY_ED25519:
-        return validate_ed(key, 32, err);
+        rc = validate_ed(key, 32, err);
+        break;
     case KK_KEY_ED448:
-        return validate_ed(key, 57, err);
+        rc = validate_ed(key, 57, err);
+        break;
     default:
-        return kk_fail(err, KK_ERR_UNSUPPORTED, "unsupported key type");
+        rc = kk_fail(err, KK_ERR_UNSUPPORTED, "unsupported key type");
+        break;
     }
+    ERR_pop_to_mark();
+    return rc;
 }
 
 /* Fetches a secret number into a fresh secure BIGNUM, so OpenSSL fills
@@ -556,7 +573,10 @@ int kk_key_check_private(const struct kk_key *key, struct kk_error *err)
     ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key->pkey, NULL);
     if (ctx == NULL)
         return kk_fail(err, KK_ERR_NOMEM, NULL);
+    /* A mismatch is reported through err, not left on OpenSSL's queue. */
+    ERR_set_mark();
     ok = EVP_PKEY_pairwise_check(ctx) == 1;
+    ERR_pop_to_mark();
     EVP_PKEY_CTX_free(ctx);
     if (!ok)
         return kk_fail(err, KK_ERR_MISMATCH,

@@ -9,6 +9,7 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/param_build.h>
 
 enum part { PART_PUBLIC, PART_PRIVATE };
@@ -376,7 +377,18 @@ static int build_key(const struct fields *f, int priv, struct kk_key **out,
                      struct kk_error *err)
 {
     EVP_PKEY *pkey;
+    int bad_scalar = 0;
 
+    /* No private number of an RSA key is longer than its modulus, whose size
+     * is capped; longer ones would only make the CRT arithmetic quadratic. */
+    if (f->type == KK_KEY_RSA && priv &&
+        (f->d.len > f->n.len || f->iqmp.len > f->n.len || f->p.len > f->n.len ||
+         f->q.len > f->n.len))
+        return kk_fail(err, KK_ERR_BAD_KEY,
+                       "an RSA private value is longer than the modulus");
+    /* Refusals here are reported through err; OpenSSL's queue is left as
+     * it was found. */
+    ERR_set_mark();
     switch (f->type) {
     case KK_KEY_RSA:
         pkey = build_rsa(f, priv);
@@ -392,15 +404,19 @@ static int build_key(const struct fields *f, int priv, struct kk_key **out,
         pkey = build_ec(f, priv);
         if (pkey == NULL && priv && (pkey = build_ec(f, 0)) != NULL) {
             EVP_PKEY_free(pkey);
-            return kk_fail(err, KK_ERR_BAD_KEY, "the ECDSA private scalar is out of range");
+            pkey = NULL;
+            bad_scalar = 1;
         }
-        if (pkey == NULL)
-            return kk_fail(err, KK_ERR_BAD_KEY, "ECDSA public point is not on the curve");
         break;
     default:
         pkey = build_ed(f, priv);
         break;
     }
+    ERR_pop_to_mark();
+    if (bad_scalar)
+        return kk_fail(err, KK_ERR_BAD_KEY, "the ECDSA private scalar is out of range");
+    if (pkey == NULL && kk_key_type_curve(f->type) != NULL)
+        return kk_fail(err, KK_ERR_BAD_KEY, "ECDSA public point is not on the curve");
     if (pkey == NULL)
         return kk_fail(err, KK_ERR_BAD_KEY, "the %s key cannot be loaded",
                        kk_key_type_label(f->type));
@@ -722,4 +738,112 @@ int kk_wire_put_private(const struct kk_key *key, struct kk_buf *out,
                        "in SSH form");
     }
     return put_fields(key, 1, out, err);
+}
+
+/* ---- PuTTY's private blob ----------------------------------------------- */
+
+int kk_wire_put_private_ppk(const struct kk_key *key, struct kk_buf *out,
+                            struct kk_error *err)
+{
+    /* iqmp is q^-1 mod p, as in OpenSSH: OpenSSL's coefficient1. */
+    static const char *const rsa[] = {
+        OSSL_PKEY_PARAM_RSA_D, OSSL_PKEY_PARAM_RSA_FACTOR1,
+        OSSL_PKEY_PARAM_RSA_FACTOR2, OSSL_PKEY_PARAM_RSA_COEFFICIENT1, NULL };
+    uint8_t seed[57];
+    BIGNUM *extra = NULL;
+    size_t half;
+    int rc;
+
+    if (key == NULL || !key->has_private)
+        return kk_fail(err, KK_ERR_NOT_PRIVATE, "the key has no private half");
+    switch (key->type) {
+    case KK_KEY_RSA:
+        if (EVP_PKEY_get_bn_param(key->pkey, OSSL_PKEY_PARAM_RSA_FACTOR3, &extra)) {
+            BN_clear_free(extra);
+            return kk_fail(err, KK_ERR_UNSUPPORTED, "multi-prime RSA keys cannot be "
+                           "written in PuTTY form");
+        }
+        return put_params(out, key->pkey, rsa, 0, err);
+    case KK_KEY_DSA:
+    case KK_KEY_ECDSA_P256:
+    case KK_KEY_ECDSA_P384:
+    case KK_KEY_ECDSA_P521:
+        return put_param(out, key->pkey, OSSL_PKEY_PARAM_PRIV_KEY, 1, err);
+    case KK_KEY_ED25519:
+    case KK_KEY_ED448:
+        half = ed_pub_bytes(key->type);
+        rc = get_ed_octets(key, OSSL_PKEY_PARAM_PRIV_KEY, seed, half, err);
+        if (rc == KK_OK && kk_buf_put_string(out, seed, half) != 0)
+            rc = kk_fail(err, KK_ERR_NOMEM, "cannot grow the output buffer");
+        OPENSSL_cleanse(seed, sizeof(seed));
+        return rc;
+    default:
+        return kk_fail(err, KK_ERR_UNSUPPORTED, "unsupported key type");
+    }
+}
+
+int kk_wire_get_private_ppk(struct kk_reader *r, const struct kk_key *pub,
+                            const struct kk_limits *lim, struct kk_key **out,
+                            struct kk_error *err)
+{
+    const enum part P = PART_PRIVATE;
+    struct kk_limits def = kk_limits_default();
+    struct fields f = { .type = KK_KEY_UNKNOWN };
+    struct kk_key *key = NULL;
+    struct kk_buf blob;
+    struct kk_reader pr;
+    int rc;
+
+    *out = NULL;
+    if (lim == NULL)
+        lim = &def;
+    kk_buf_init(&blob, 0);
+    /* The public fields come from the key's own encoding, so the spans in f
+     * have something to point into. */
+    if ((rc = kk_wire_put_public(pub, &blob, err)) != KK_OK)
+        goto out;
+    kk_reader_init(&pr, blob.data, blob.len);
+    if ((rc = read_type(&pr, PART_PUBLIC, &f.type, err)) != KK_OK ||
+        (rc = read_public(&pr, &f, PART_PUBLIC, lim, err)) != KK_OK)
+        goto out;
+    switch (f.type) {
+    case KK_KEY_RSA:
+        if ((rc = read_mpint(r, P, "RSA private exponent", &f.d, err)) != KK_OK ||
+            (rc = read_mpint(r, P, "RSA prime p", &f.p, err)) != KK_OK ||
+            (rc = read_mpint(r, P, "RSA prime q", &f.q, err)) != KK_OK ||
+            (rc = read_mpint(r, P, "RSA coefficient", &f.iqmp, err)) != KK_OK)
+            goto out;
+        break;
+    case KK_KEY_DSA:
+        rc = read_mpint(r, P, "DSA private value", &f.dx, err);
+        break;
+    case KK_KEY_ECDSA_P256:
+    case KK_KEY_ECDSA_P384:
+    case KK_KEY_ECDSA_P521:
+        rc = read_mpint(r, P, "ECDSA private scalar", &f.scalar, err);
+        break;
+    default:
+        if ((rc = read_string(r, P, &f.seed_pub, err)) != KK_OK)
+            goto out;
+        if (f.seed_pub.len != f.pub.len)
+            rc = kk_fail(err, KK_ERR_BAD_KEY, "%s private key has %zu bytes, expected %zu",
+                         ed_name(f.type), f.seed_pub.len, f.pub.len);
+        break;
+    }
+    if (rc != KK_OK)
+        goto out;
+    if ((rc = build_key(&f, 1, &key, err)) != KK_OK ||
+        (rc = kk_key_validate(key, lim, err)) != KK_OK ||
+        (rc = kk_key_check_private(key, err)) != KK_OK)
+        goto out;
+    if (!kk_key_public_equal(key, pub)) {
+        rc = kk_fail(err, KK_ERR_MISMATCH, "the private key does not match its public key");
+        goto out;
+    }
+    *out = key;
+    key = NULL;
+out:
+    kk_key_free(key);
+    kk_buf_free(&blob);
+    return rc;
 }

@@ -29,4 +29,16 @@ int kk_wire_put_private(const struct kk_key *key, struct kk_buf *out,
 int kk_wire_get_private(struct kk_reader *r, const struct kk_limits *lim,
                         struct kk_key **out, struct kk_error *err);
 
+/* PuTTY's private blob (.ppk): only what the public blob lacks.  rsa: mpint
+ * d, p, q, iqmp; dss: mpint x; ecdsa: mpint d; ed25519/ed448: string k (the
+ * 32- or 57-byte secret).  No type name, no padding. */
+int kk_wire_put_private_ppk(const struct kk_key *key, struct kk_buf *out,
+                            struct kk_error *err);
+/* Reads the same from r for the public key pub (which it does not take);
+ * bytes after the fields (padding) are left in r.  The result has
+ * has_private set, is validated with lim and its halves checked. */
+int kk_wire_get_private_ppk(struct kk_reader *r, const struct kk_key *pub,
+                            const struct kk_limits *lim, struct kk_key **out,
+                            struct kk_error *err);
+
 #endif

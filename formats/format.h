@@ -22,11 +22,16 @@ struct kk_decode_opts {
     struct kk_pass *pass;      /* may be NULL: an encrypted input fails */
 };
 
+struct kk_argon2_params;       /* core/kdf.h */
+
 struct kk_encode_opts {
     const char *passphrase;    /* NULL: write unencrypted */
     size_t passlen;
     const char *cipher;        /* NULL: the format's default */
     unsigned rounds;           /* KDF cost, 0: the format's default */
+    /* PPK v3: Argon2 flavour, memory, passes (0 = calibrated), parallelism
+     * and salt (NULL = random).  NULL: the format's defaults. */
+    const struct kk_argon2_params *argon2;
 };
 
 /* Sniff scores: how sure a format is that the bytes are its own. */
@@ -68,5 +73,6 @@ extern const struct kk_format kk_fmt_openssh_pub;
 extern const struct kk_format kk_fmt_rfc4716;
 extern const struct kk_format kk_fmt_spki;
 extern const struct kk_format kk_fmt_pkcs1_pub;
+extern const struct kk_format kk_fmt_ppk3, kk_fmt_ppk2;
 
 #endif

@@ -14,6 +14,7 @@
 #include "../core/armor.h"
 #include "../core/sshwire.h"
 #include "openssh.h"
+#include "priv_common.h"
 #include "pub_common.h"
 
 #define LABEL "OPENSSH PRIVATE KEY"
@@ -219,12 +220,9 @@ static int openssh_decode(const uint8_t *in, size_t len,
     rc = read_container(a.body.data, a.body.len, &c, err);
     if (rc == KK_OK)
         rc = read_private(&c, lim, &key, err);
+    /* kk_wire_get_private has validated the key and checked its halves. */
     if (rc == KK_OK)
         rc = check_public(&c, key, err);
-    if (rc == KK_OK)
-        rc = kk_key_validate(key, lim, err);
-    if (rc == KK_OK)
-        rc = kk_key_check_private(key, err);
     if (rc != KK_OK) {
         kk_error_at(err, a.begin_line, -1);
         goto out;
@@ -248,13 +246,8 @@ int kk_openssh_encode_check(const struct kk_key *key, uint32_t check,
     struct kk_buf pub, priv, body;
     int rc;
 
-    if (key == NULL || !key->has_private || key->pkey == NULL) {
-        kk_fail(err, KK_ERR_NOT_PRIVATE, "the openssh format holds a private "
-                "key, and this key has only its public half");
-        kk_hint(err, "convert the private key instead, or write "
-                       "openssh-pub");
-        return KK_ERR_NOT_PRIVATE;
-    }
+    if ((rc = kk_priv_require_private(key, "openssh", err)) != KK_OK)
+        return rc;
     kk_buf_init(&pub, 0);
     kk_buf_init(&priv, 0);
     kk_buf_init(&body, 0);
@@ -268,7 +261,8 @@ int kk_openssh_encode_check(const struct kk_key *key, uint32_t check,
     if (rc != KK_OK)
         goto out;
     kk_buf_put_cstring(&priv, key->comment != NULL ? key->comment : "");
-    for (uint8_t i = 1; priv.len % BLOCK_NONE != 0; i++)
+    /* A failed buffer stops growing: without the ok test this never ends. */
+    for (uint8_t i = 1; kk_buf_ok(&priv) && priv.len % BLOCK_NONE != 0; i++)
         kk_buf_put_u8(&priv, i);
 
     kk_buf_put(&body, MAGIC, MAGIC_LEN);

@@ -176,8 +176,15 @@ static int decrypt_body(struct kk_armor *a, EVP_CIPHER_INFO *cinfo,
                         const struct kk_decode_opts *opts, struct kk_error *err)
 {
     struct kk_priv_pass pp = {0};
+    int bs = EVP_CIPHER_get_block_size(cinfo->cipher);
     int rc;
 
+    /* Checked before the passphrase is asked for: a cut or padded body is
+     * a damaged file, which must not be reported as a wrong passphrase. */
+    if (a->body.len == 0 || (bs > 1 && a->body.len % (size_t)bs != 0))
+        return kk_fail(err, KK_ERR_FORMAT, "the encrypted key is %zu bytes, not a "
+                       "whole number of %d-byte cipher blocks: the file is truncated "
+                       "or corrupt", a->body.len, bs);
     rc = kk_pass_get(opts != NULL ? opts->pass : NULL, &pp.text, &pp.len, err);
     if (rc != KK_OK)
         return rc;

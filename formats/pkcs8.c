@@ -274,8 +274,9 @@ static int decrypt(const struct kk_armor *a, const struct kk_decode_opts *opts,
     size_t passlen = 0;
     int rc;
 
-    sig = d2i_X509_SIG(NULL, &p, (long)a->body.len);
-    if (sig == NULL || a->body.len > LONG_MAX) {
+    if (a->body.len <= LONG_MAX)
+        sig = d2i_X509_SIG(NULL, &p, (long)a->body.len);
+    if (sig == NULL) {
         rc = kk_fail(err, KK_ERR_FORMAT, "the '%s' block does not hold a valid "
                      "EncryptedPrivateKeyInfo", LABEL_ENC);
         goto out;

@@ -1,4 +1,4 @@
-/* Helpers shared by the private-key formats over OpenSSL (pem, pkcs8).
+/* Helpers shared by the private-key formats (pem, pkcs8, openssh).
  * Internal to formats/: no tool includes this. */
 #ifndef KK_PRIV_COMMON_H
 #define KK_PRIV_COMMON_H

@@ -6,6 +6,8 @@
 /* Detection order breaks sniff ties: private formats before public ones. */
 const struct kk_format *const kk_formats[] = {
     &kk_fmt_openssh,
+    &kk_fmt_ppk3,
+    &kk_fmt_ppk2,
     &kk_fmt_pem,
     &kk_fmt_pkcs8,
     &kk_fmt_openssh_pub,
@@ -25,6 +27,7 @@ static const struct {
     {"pkcs1", "pem"},
     {"sec1", "pem"},
     {"p8", "pkcs8"},
+    {"ppk", "ppk3"},
 };
 
 const struct kk_format *kk_format_by_name(const char *name)

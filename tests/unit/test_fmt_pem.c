@@ -599,6 +599,13 @@ static void test_pem_damaged(void **state)
     };
     assert_int_equal(decode_armored(&kk_fmt_pem, "RSA PRIVATE KEY", eh, 2, a.body.data,
                                     a.body.len, &pass, &err), KK_ERR_WRONG_PASS);
+    /* but a body cut inside a cipher block is damage, told before any
+     * passphrase is asked for */
+    fx_pass_counting(&pass, &fetch, PASS);
+    assert_int_equal(decode_armored(&kk_fmt_pem, "RSA PRIVATE KEY", eh, 2, a.body.data,
+                                    a.body.len - 3, &pass, &err), KK_ERR_FORMAT);
+    assert_non_null(strstr(err.msg, "truncated or corrupt"));
+    assert_int_equal(fetch.calls, 0);
     kk_armor_free(&a);
     kk_buf_free(&b);
 }

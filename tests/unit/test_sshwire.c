@@ -13,6 +13,7 @@
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/dsa.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 
 #include "core/base64.h"
@@ -836,6 +837,32 @@ static void test_rsa_private_mismatch(void **state)
     kk_key_free(other);
 }
 
+/* A private number longer than the modulus is refused before any arithmetic
+ * on it, which would cost time quadratic in its length. */
+static void test_rsa_private_longer_than_modulus(void **state)
+{
+    static const char *const names[] = {
+        OSSL_PKEY_PARAM_RSA_D, OSSL_PKEY_PARAM_RSA_COEFFICIENT1,
+        OSSL_PKEY_PARAM_RSA_FACTOR1, OSSL_PKEY_PARAM_RSA_FACTOR2 };
+    struct kk_key *a = gen(KK_KEY_RSA), *got = NULL;
+    BIGNUM *n = param(a, OSSL_PKEY_PARAM_RSA_N), *v = BN_new();
+    struct kk_buf b;
+    struct kk_error err;
+
+    (void)state;
+    assert_non_null(v);
+    assert_int_equal(BN_lshift(v, n, 8), 1);
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        rsa_private_blob(&b, a, names[i], v);
+        expect_fail(parse_private(b.data, b.len, &got, &err), got, &err, KK_ERR_BAD_KEY,
+                    "an RSA private value is longer than the modulus");
+        kk_buf_free(&b);
+    }
+    BN_free(n);
+    BN_free(v);
+    kk_key_free(a);
+}
+
 static void test_dsa_private_mismatch(void **state)
 {
     struct kk_key *a = gen(KK_KEY_DSA), *other = gen(KK_KEY_DSA), *got = NULL;
@@ -862,14 +889,18 @@ static void test_ecdsa_private_mismatch(void **state)
     (void)state;
     put_public(a, &b);
     put_param(&b, other, OSSL_PKEY_PARAM_PRIV_KEY);
+    ERR_clear_error();
     expect_fail(parse_private(b.data, b.len, &got, &err), got, &err, KK_ERR_MISMATCH,
                 "the private key does not match its public key");
+    /* a refusal is reported through err, not left on OpenSSL's queue */
+    assert_int_equal(ERR_peek_error(), 0);
     kk_buf_free(&b);
 
     put_public(a, &b);
     assert_int_equal(kk_buf_put_mpint(&b, NULL, 0), 0);    /* d = 0 */
     assert_int_not_equal(parse_private(b.data, b.len, &got, &err), KK_OK);
     assert_null(got);
+    assert_int_equal(ERR_peek_error(), 0);
     kk_buf_free(&b);
     kk_key_free(a);
     kk_key_free(other);
@@ -956,6 +987,7 @@ int main(void)
         cmocka_unit_test(test_rsa_hostile),
         cmocka_unit_test(test_bad_mpints),
         cmocka_unit_test(test_rsa_private_mismatch),
+        cmocka_unit_test(test_rsa_private_longer_than_modulus),
         cmocka_unit_test(test_dsa_private_mismatch),
         cmocka_unit_test(test_ecdsa_private_mismatch),
         cmocka_unit_test(test_eddsa_private_mismatch),

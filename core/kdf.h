@@ -1,0 +1,61 @@
+/* Key derivation from passphrases: Argon2 (over libargon2) and the SHA-1
+ * construction of PuTTY's version 2 key files.  Caps on the Argon2 costs are
+ * the caller's job (they depend on the user's limits); these functions only
+ * refuse values libargon2 itself cannot take. */
+#ifndef KK_KDF_H
+#define KK_KDF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "error.h"
+
+enum kk_argon2_flavour {
+    KK_ARGON2D,
+    KK_ARGON2I,
+    KK_ARGON2ID,
+};
+
+struct kk_argon2_params {
+    enum kk_argon2_flavour flavour;
+    uint32_t memory_kib;      /* m_cost in KiB */
+    uint32_t passes;          /* t_cost */
+    uint32_t parallelism;     /* lanes, computed with as many threads */
+    const uint8_t *salt;      /* encoders: NULL = a fresh random salt */
+    size_t salt_len;
+};
+
+#define KK_ARGON2_SALT_MIN 8      /* libargon2's minimum */
+#define KK_ARGON2_SALT_MAX 64
+
+/* Argon2 version 1.3 with an empty secret and empty associated data, writing
+ * outlen bytes (>= 4) to out.  On failure out is wiped. */
+int kk_kdf_argon2(const struct kk_argon2_params *p, const char *pass,
+                  size_t passlen, uint8_t *out, size_t outlen,
+                  struct kk_error *err);
+
+/* The pass count that makes kk_kdf_argon2 with p's flavour, memory and
+ * parallelism take about target_ms on this machine (how PuTTY picks its
+ * default), at least 1 and at most max_passes. */
+int kk_kdf_argon2_calibrate(const struct kk_argon2_params *p, unsigned target_ms,
+                            uint32_t max_passes, uint32_t *passes,
+                            struct kk_error *err);
+
+/* "Argon2id" etc. as spelt in PuTTY's Key-Derivation header; NULL if out of
+ * range.  kk_argon2_flavour_from_name is case-sensitive and returns -1 for an
+ * unknown name. */
+const char *kk_argon2_flavour_name(enum kk_argon2_flavour f);
+int kk_argon2_flavour_from_name(const char *name, size_t len);
+
+#define KK_PPK2_CIPHER_KEY_LEN 32
+#define KK_PPK2_MAC_KEY_LEN 20
+
+/* PuTTY's version 2 derivation: the cipher key is the first 32 bytes of
+ * SHA1(u32 0 || pass) || SHA1(u32 1 || pass); the MAC key is
+ * SHA1("putty-private-key-file-mac-key" || pass).  Either output may be NULL
+ * when it is not wanted. */
+int kk_kdf_ppk2_sha1(const char *pass, size_t passlen,
+                     uint8_t cipher_key[KK_PPK2_CIPHER_KEY_LEN],
+                     uint8_t mac_key[KK_PPK2_MAC_KEY_LEN],
+                     struct kk_error *err);
+
+#endif
