@@ -174,7 +174,8 @@ static int hex(struct lines *l, const char *name, size_t want, size_t max,
     for (size_t i = 0; ok && i < n; i++) {
         int hi = hexval(s.ptr[2 * i]), lo = hexval(s.ptr[2 * i + 1]);
         ok = hi >= 0 && lo >= 0;
-        out[i] = (uint8_t)(hi << 4 | (lo & 15));
+        if (ok)
+            out[i] = (uint8_t)(hi << 4 | lo);
     }
     if (!ok) {
         if (want != 0)
