@@ -605,8 +605,12 @@ int kk_cli_prompt(const char *prompt, char *buf, size_t *len, struct kk_error *e
     }
     sigemptyset(&sa.sa_mask);
     tty_fd = fd;
-    for (size_t i = 0; i < N_PROMPT_SIGNALS; i++)
-        sigaction(prompt_signals[i], &sa, &saved_actions[i]);
+    /* A signal the caller ignores (a background job's SIGINT) stays ignored. */
+    for (size_t i = 0; i < N_PROMPT_SIGNALS; i++) {
+        sigaction(prompt_signals[i], NULL, &saved_actions[i]);
+        if (saved_actions[i].sa_handler != SIG_IGN)
+            sigaction(prompt_signals[i], &sa, NULL);
+    }
 
     quiet = saved_tty;
     quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);

@@ -50,6 +50,9 @@ struct gen {
 
 static void usage(void)
 {
+    char names[KK_MSG_MAX];
+
+    kk_cli_format_names(names, sizeof names, 1, KK_FMT_PRIVATE);
     printf("Usage: keygen [OPTIONS]\n"
            "Make a new SSH key pair: PATH (private, 0600) and PATH.pub (public, 0644).\n"
            "\n"
@@ -60,7 +63,7 @@ static void usage(void)
            "  -f PATH          private key file (default ~/.ssh/id_TYPE)\n"
            "  --passout SPEC   encrypt the private key: pass:TEXT, env:VAR, file:PATH, fd:N, stdin\n"
            "  -N PASS          the same as --passout pass:PASS (\"\" for none)\n"
-           "  --format FMT     private key format: openssh (default), pem, pkcs8\n"
+           "  --format FMT     private key format (default openssh): %s\n"
            "  --force          replace existing files\n"
            "  -q, --quiet      print nothing on success\n"
            "  -h, --help       show this help\n"
@@ -69,7 +72,7 @@ static void usage(void)
            "Without --passout or -N the passphrase is asked for on the terminal (empty for\n"
            "none); with no terminal the key is written unencrypted.\n"
            "\n"
-           "Exit status: 0 done, 1 bad request, 2 usage error, 3 I/O error.\n");
+           "Exit status: 0 done, 1 bad request, 2 usage error, 3 I/O error.\n", names);
 }
 
 /* Returns -1 to go on, else the exit status. */

@@ -78,14 +78,14 @@ expect_no_file out1 "--passout with --no-encrypt"
 run keyconv --to xyz ed out1
 expect_rc 2 "unknown --to"
 expect_err "keyconv: --to: unknown format 'xyz'
-keyconv: hint: use one of: openssh, pem, pkcs8, openssh-pub, rfc4716, spki, pkcs1-pub
+keyconv: hint: use one of: openssh, ppk3, ppk2, pem, pkcs8, openssh-pub, rfc4716, spki, pkcs1-pub
 $TRY" "unknown --to"
 expect_no_file out1 "unknown --to"
 
 run keyconv --from xyz ed out1
 expect_rc 2 "unknown --from"
 expect_err "keyconv: --from: unknown format 'xyz'
-keyconv: hint: use one of: openssh, pem, pkcs8, openssh-pub, rfc4716, spki, pkcs1-pub
+keyconv: hint: use one of: openssh, ppk3, ppk2, pem, pkcs8, openssh-pub, rfc4716, spki, pkcs1-pub
 $TRY" "unknown --from"
 expect_no_file out1 "unknown --from"
 
@@ -257,6 +257,11 @@ else
     echo "SKIP: openssl checks (openssl not installed)" >&2
 fi
 
+run keyconv ed ed.ppk
+expect_ok "to .ppk"
+expect_eq "$(head -n 1 ed.ppk)" "PuTTY-User-Key-File-3: ssh-ed25519" ".ppk is PPK v3"
+expect_mode ed.ppk 600 ".ppk"
+
 # --comment, and the input's comment kept without it
 run keyconv --comment "new comment" ed commented.pub
 expect_ok "--comment"
@@ -298,7 +303,7 @@ expect_eq "$(cat gz2.pub)" "$(cat ed.pub)" "gzip on stdin"
 # Every key type ssh-keygen makes converts to every format that holds it.
 sshkey ecdsa 384 ec384 "" "ec@test"
 for k in ed rsa ec384; do
-    for to in openssh pkcs8 openssh-pub rfc4716 spki; do
+    for to in openssh pkcs8 ppk3 ppk2 openssh-pub rfc4716 spki; do
         run keyconv --to "$to" "$k" "all-$k-$to"
         expect_ok "$k to $to"
         run keyconv "all-$k-$to" "all-$k-$to.pub"

@@ -158,14 +158,14 @@ $TRY" "-f -"
 run keygen --format bogus -f nokey
 expect_rc 2 "unknown --format"
 expect_err "keygen: --format: keykit cannot write private keys as 'bogus'
-keygen: hint: use one of: openssh, pem, pkcs8
+keygen: hint: use one of: openssh, ppk3, ppk2, pem, pkcs8
 $TRY" "unknown --format"
 expect_no_file nokey "unknown --format"
 
 run keygen --format pub -f nokey
 expect_rc 2 "public --format"
 expect_err "keygen: --format: keykit cannot write private keys as 'pub'
-keygen: hint: use one of: openssh, pem, pkcs8
+keygen: hint: use one of: openssh, ppk3, ppk2, pem, pkcs8
 $TRY" "public --format"
 
 run keygen -C "$(printf 'a\tb')" -f nokey
@@ -235,6 +235,14 @@ if [ "$(id -u)" != 0 ]; then
     expect_no_file ro/key.pub "read-only directory"
     chmod 755 ro
 fi
+
+run keygen -q -t ecdsa --format ppk --passout pass:ppkpass -f ppk_ec
+expect_ok "--format ppk --passout"
+expect_eq "$(head -n 1 ppk_ec)" "PuTTY-User-Key-File-3: ecdsa-sha2-nistp256" "--format ppk"
+expect_file_has ppk_ec "Encryption: aes256-cbc" "--format ppk: encrypted"
+run keyconv --passin pass:ppkpass ppk_ec ppk_ec.check.pub
+expect_ok "--format ppk: keyconv opens it"
+expect_eq "$(publine ppk_ec.check.pub)" "$(publine ppk_ec.pub)" "--format ppk: the pair matches"
 
 # ---- other private formats, encrypted
 if command -v openssl >/dev/null 2>&1; then

@@ -224,6 +224,20 @@ run keyconv --passin pass:secret encpem encpem-out.pub
 expect_ok "public output of an encrypted PEM: no warning"
 expect_mode encpem-out.pub 644 "public output of an encrypted PEM"
 
+# PPK: an encrypted .ppk stays encrypted with its passphrase.
+run keyconv --passout pass:ppkpass plain enc.ppk
+expect_ok "--passout to .ppk"
+expect_file_has enc.ppk "Encryption: aes256-cbc" "--passout .ppk is encrypted"
+run keyconv --passin pass:ppkpass enc.ppk enc2.ppk
+expect_ok "encrypted .ppk to .ppk"
+expect_file_has enc2.ppk "Encryption: aes256-cbc" "encrypted .ppk stays encrypted"
+run keyconv --passin pass: enc2.ppk out1
+expect_rc 1 "converted .ppk: the empty passphrase fails"
+expect_no_file out1 "converted .ppk: the empty passphrase fails"
+run keyconv --passin pass:ppkpass enc2.ppk enc2.pub
+expect_ok "converted .ppk opens with the original passphrase"
+expect_eq "$(publine enc2.pub)" "$(publine plain.pub)" "converted .ppk is the same key"
+
 # ---- other private formats keep the passphrase too
 if command -v openssl >/dev/null 2>&1; then
     run keyconv --passin pass:secret encpem rsaenc.pem

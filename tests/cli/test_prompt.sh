@@ -42,6 +42,13 @@ expect_eq "$RC" 1 "prompt: end of input"
 expect_out_has "keyconv: encpem:1: no passphrase was entered" "prompt: end of input message"
 expect_no_file out3.pem "prompt: end of input"
 
+# A signal at the prompt kills the tool but not the terminal's echo.
+on_tty "keyconv --to pem encpem out6.pem </dev/tty & p=\$!; sleep 1; kill -TERM \$p; wait \$p; echo status=\$?; stty -a </dev/tty | grep -o -- '-\\?echo ' | head -n 1"
+expect_out_has "status=143" "SIGTERM at the prompt ends keyconv by the signal"
+case "$OUT" in *-echo*) kk_fail "SIGTERM at the prompt: echo left off" ;; *echo*) kk_pass ;;
+    *) kk_fail "SIGTERM at the prompt: no stty output" ;; esac
+expect_no_file out6.pem "SIGTERM at the prompt"
+
 # The file name in the prompt is escaped too.
 cp encpem "$(printf 'enc\033[2Jx')"
 on_tty "NO_COLOR=1 keyconv --to pem \"\$(printf 'enc\\033[2Jx')\" out5.pem" 'secret\n'

@@ -963,7 +963,7 @@ static void test_spki_errors(void **state)
                         "-out x.spki && openssl genpkey -algorithm RSA -pkeyopt "
                         "rsa_keygen_bits:512 | openssl pkey -pubout -out r512.spki"),
                      0);
-    char text[4096];
+    char text[8192];
     size_t dlen;
     char *der = slurp("e.der", &dlen);
     uint8_t longer[128];
