@@ -58,4 +58,18 @@ int kk_kdf_ppk2_sha1(const char *pass, size_t passlen,
                      uint8_t mac_key[KK_PPK2_MAC_KEY_LEN],
                      struct kk_error *err);
 
+/* OpenBSD's bcrypt_pbkdf, as openssh-key-v1 uses it (PROTOCOL.key): rounds
+ * of SHA-512 and eksblowfish per 32-byte block, the blocks' bytes
+ * interleaved into out.  Written here (OpenSSL does not expose the expensive
+ * Blowfish key schedule) in core/bcrypt_pbkdf.c; independent blocks are
+ * computed two at a time.  As OpenBSD's, it refuses an empty passphrase or
+ * salt, rounds 0, outlen 0 or over KK_BCRYPT_MAX_OUT and a salt over
+ * KK_BCRYPT_MAX_SALT (KK_ERR_USAGE).  The cap on rounds is the caller's.
+ * On failure out is wiped. */
+#define KK_BCRYPT_MAX_OUT 1024
+#define KK_BCRYPT_MAX_SALT ((size_t)1 << 20)
+int kk_kdf_bcrypt_pbkdf(const char *pass, size_t passlen, const uint8_t *salt,
+                        size_t saltlen, unsigned rounds, uint8_t *out,
+                        size_t outlen, struct kk_error *err);
+
 #endif

@@ -74,5 +74,6 @@ extern const struct kk_format kk_fmt_rfc4716;
 extern const struct kk_format kk_fmt_spki;
 extern const struct kk_format kk_fmt_pkcs1_pub;
 extern const struct kk_format kk_fmt_ppk3, kk_fmt_ppk2;
+extern const struct kk_format kk_fmt_sshcom;
 
 #endif

@@ -6,22 +6,29 @@
  *   padding 1, 2, 3, ... to the cipher block size
  *
  * inside a PEM-style "OPENSSH PRIVATE KEY" block wrapped at 70 columns.
- * Only unencrypted keys for now: encrypted ones need bcrypt_pbkdf. */
+ * Encrypted: kdf "bcrypt" with kdfoptions string salt, u32 rounds; the key
+ * and IV are bcrypt_pbkdf(passphrase) cut in two; the private section is
+ * encrypted whole, and an AEAD cipher's tag follows it, outside the string. */
 #include <string.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/rand.h>
 #include "../core/armor.h"
+#include "../core/kdf.h"
 #include "../core/sshwire.h"
 #include "openssh.h"
 #include "priv_common.h"
 #include "pub_common.h"
+#include "ssh_cipher.h"
 
 #define LABEL "OPENSSH PRIVATE KEY"
 #define MAGIC "openssh-key-v1"           /* followed by its NUL */
 #define MAGIC_LEN (sizeof MAGIC)         /* counts the NUL */
 #define BLOCK_NONE 8                     /* block size of cipher "none" */
 #define WRAP 70                          /* ssh-keygen's line width */
+#define DEFAULT_CIPHER "aes256-ctr"      /* as ssh-keygen 9.x */
+#define DEFAULT_ROUNDS 16                /* ssh-keygen 9.x's default for -a */
+#define SALT_LEN 16                      /* as ssh-keygen writes */
 
 static int openssh_sniff(const uint8_t *in, size_t len)
 {
@@ -45,37 +52,64 @@ static int truncated(struct kk_error *err, const char *where)
 
 /* The outer container, every field read and no byte left over. */
 struct container {
-    struct kk_span cipher, kdf, kdfopts, pub, priv;
+    struct kk_span cipher, kdf, kdfopts, pub, priv, tag;
     uint32_t nkeys;
+    const struct kk_ssh_cipher *c;      /* NULL: unencrypted */
+    struct kk_span salt;
+    uint32_t rounds;
 };
 
-/* Encrypted keys are refused before the rest is read: their layout differs
- * (AEAD ciphers append a tag after the private section). */
-static int check_unencrypted(const struct container *c, struct kk_error *err)
+/* Cipher and KDF, decided before the rest is read: the layout depends on
+ * them (AEAD ciphers append a tag), and the cost cap is checked before any
+ * work is done. */
+static int read_kdf(struct container *c, const struct kk_limits *lim,
+                    struct kk_error *err)
 {
+    char name[41];
+
     if (span_is(c->cipher, "none")) {
         if (!span_is(c->kdf, "none") || c->kdfopts.len != 0)
             return kk_fail(err, KK_ERR_FORMAT, "cipher \"none\" with a key "
                            "derivation function: the file is corrupt");
         return KK_OK;
     }
+    c->c = kk_ssh_cipher_find((const char *)c->cipher.ptr, c->cipher.len);
+    if (c->c == NULL) {
+        kk_pub_printable(c->cipher.ptr, c->cipher.len, name, sizeof name - 1);
+        kk_fail(err, KK_ERR_UNSUPPORTED, "unknown cipher \"%s\"", name);
+        kk_hint(err, "keykit reads %s", kk_ssh_cipher_names());
+        return KK_ERR_UNSUPPORTED;
+    }
     if (span_is(c->kdf, "none"))
         return kk_fail(err, KK_ERR_FORMAT, "cipher without a key derivation "
                        "function: the file is corrupt");
-    if (span_is(c->kdf, "bcrypt")) {
-        kk_fail(err, KK_ERR_UNSUPPORTED,
-                "encrypted OpenSSH private keys are not supported yet");
-        kk_hint(err, "decrypt it first with: ssh-keygen -p -N '' -f FILE "
-                       "(on a copy)");
-        return KK_ERR_UNSUPPORTED;
+    if (!span_is(c->kdf, "bcrypt")) {
+        kk_pub_printable(c->kdf.ptr, c->kdf.len, name, sizeof name - 1);
+        return kk_fail(err, KK_ERR_UNSUPPORTED, "unknown key derivation \"%s\"", name);
     }
-    char name[41];
-    kk_pub_printable(c->kdf.ptr, c->kdf.len, name, sizeof name - 1);
-    return kk_fail(err, KK_ERR_UNSUPPORTED, "unknown key derivation \"%s\"", name);
+    struct kk_reader r;
+    kk_reader_init(&r, c->kdfopts.ptr, c->kdfopts.len);
+    c->salt = kk_get_string(&r);
+    c->rounds = kk_get_u32(&r);
+    if (!kk_reader_done(&r))
+        return kk_fail(err, KK_ERR_FORMAT, "bad bcrypt options (%zu bytes): the "
+                       "file is corrupt", c->kdfopts.len);
+    if (c->salt.len == 0 || c->salt.len > KK_BCRYPT_MAX_SALT)
+        return kk_fail(err, KK_ERR_FORMAT, "a bcrypt salt of %zu bytes: the file "
+                       "is corrupt", c->salt.len);
+    if (c->rounds == 0)
+        return kk_fail(err, KK_ERR_FORMAT, "bcrypt rounds 0: the file is corrupt");
+    if (c->rounds > lim->max_kdf_rounds) {
+        kk_fail(err, KK_ERR_CAP, "bcrypt rounds %u is larger than the limit of %u",
+                (unsigned)c->rounds, lim->max_kdf_rounds);
+        kk_hint(err, "raise the limit with --max-kdf-rounds");
+        return KK_ERR_CAP;
+    }
+    return KK_OK;
 }
 
 static int read_container(const uint8_t *data, size_t len, struct container *c,
-                          struct kk_error *err)
+                          const struct kk_limits *lim, struct kk_error *err)
 {
     struct kk_reader r;
 
@@ -89,7 +123,7 @@ static int read_container(const uint8_t *data, size_t len, struct container *c,
     c->kdfopts = kk_get_string(&r);
     if (!kk_reader_ok(&r))
         return truncated(err, "header");
-    int rc = check_unencrypted(c, err);
+    int rc = read_kdf(c, lim, err);
     if (rc != KK_OK)
         return rc;
     c->nkeys = kk_get_u32(&r);
@@ -106,33 +140,44 @@ static int read_container(const uint8_t *data, size_t len, struct container *c,
     if (!kk_reader_ok(&r))
         return truncated(err, c->pub.ptr == NULL || c->pub.len == 0
                                   ? "public key" : "private section");
+    if (c->c != NULL && c->c->taglen != 0) {
+        c->tag.ptr = kk_get_bytes(&r, c->c->taglen);
+        c->tag.len = c->c->taglen;
+        if (!kk_reader_ok(&r))
+            return truncated(err, "authentication tag");
+    }
     if (!kk_reader_done(&r))
         return kk_fail(err, KK_ERR_TRAILING, "%zu bytes after the private "
                        "section", kk_reader_left(&r));
     return KK_OK;
 }
 
-/* Private section: check integers, fields, comment, padding. */
-static int read_private(const struct container *c, const struct kk_limits *lim,
-                        struct kk_key **out, struct kk_error *err)
+/* Private section (decrypted): check integers, fields, comment, padding to
+ * the cipher's block size. */
+static int read_private(struct kk_span priv, unsigned block, int encrypted,
+                        const struct kk_limits *lim, struct kk_key **out,
+                        struct kk_error *err)
 {
     struct kk_reader r;
     struct kk_key *key = NULL;
     int rc;
 
     *out = NULL;
-    if (c->priv.len % BLOCK_NONE != 0)
-        return kk_fail(err, KK_ERR_FORMAT, "the private section is %zu bytes, "
-                       "not a multiple of the block size %d", c->priv.len,
-                       BLOCK_NONE);
-    kk_reader_init(&r, c->priv.ptr, c->priv.len);
+    kk_reader_init(&r, priv.ptr, priv.len);
     const uint8_t *check1 = kk_get_bytes(&r, 4);
     const uint8_t *check2 = kk_get_bytes(&r, 4);
     if (!kk_reader_ok(&r))
         return truncated(err, "check integers");
-    if (CRYPTO_memcmp(check1, check2, 4) != 0)
-        return kk_fail(err, KK_ERR_CORRUPT, "check integers differ: the file "
-                       "is corrupt");
+    if (CRYPTO_memcmp(check1, check2, 4) != 0) {
+        if (!encrypted)
+            return kk_fail(err, KK_ERR_CORRUPT, "check integers differ: the file "
+                           "is corrupt");
+#ifndef KK_FUZZING
+        kk_fail(err, KK_ERR_WRONG_PASS, "wrong passphrase");
+        kk_hint(err, "check the passphrase; if it is right, the file is corrupt");
+        return KK_ERR_WRONG_PASS;
+#endif
+    }
     rc = kk_wire_get_private(&r, lim, &key, err);
     if (rc != KK_OK)
         return rc;
@@ -147,7 +192,7 @@ static int read_private(const struct container *c, const struct kk_limits *lim,
     }
     size_t npad = kk_reader_left(&r);
     const uint8_t *pad = kk_get_bytes(&r, npad);
-    int bad = npad >= BLOCK_NONE;
+    int bad = npad >= block;
     for (size_t i = 0; i < npad && !bad; i++)
         bad = (size_t)pad[i] != i + 1;
     if (bad) {
@@ -162,6 +207,105 @@ static int read_private(const struct container *c, const struct kk_limits *lim,
     key = NULL;
 out:
     kk_key_free(key);
+    return rc;
+}
+
+/* key || IV for cipher c from the passphrase. */
+#ifndef KK_FUZZING
+static int derive(const struct kk_ssh_cipher *c, const char *pass, size_t passlen,
+                  struct kk_span salt, unsigned rounds, uint8_t *kiv,
+                  struct kk_error *err)
+{
+    return kk_kdf_bcrypt_pbkdf(pass, passlen, salt.ptr, salt.len, rounds, kiv,
+                               c->keylen + c->ivlen, err);
+}
+#else
+/* Fuzzing: one round, and results kept per (passphrase, salt, length), so
+ * mutations past the header cost no KDF time while seeds made with
+ * `ssh-keygen -a 1` still decrypt. */
+#define FUZZ_CACHE 32
+static int derive(const struct kk_ssh_cipher *c, const char *pass, size_t passlen,
+                  struct kk_span salt, unsigned rounds, uint8_t *kiv,
+                  struct kk_error *err)
+{
+    static struct {
+        uint8_t pass[16], salt[32], out[KK_SSH_CIPHER_KEY_MAX + KK_SSH_CIPHER_IV_MAX];
+        size_t passlen, saltlen, outlen;
+    } cache[FUZZ_CACHE];
+    static size_t next;
+    size_t n = c->keylen + c->ivlen;
+    int fits = passlen <= sizeof cache[0].pass && salt.len <= sizeof cache[0].salt;
+
+    (void)rounds;
+    for (size_t i = 0; fits && i < FUZZ_CACHE; i++) {
+        if (cache[i].outlen == n && cache[i].passlen == passlen &&
+            cache[i].saltlen == salt.len && memcmp(cache[i].pass, pass, passlen) == 0 &&
+            memcmp(cache[i].salt, salt.ptr, salt.len) == 0) {
+            memcpy(kiv, cache[i].out, n);
+            return KK_OK;
+        }
+    }
+    int rc = kk_kdf_bcrypt_pbkdf(pass, passlen, salt.ptr, salt.len, 1, kiv, n, err);
+    if (rc == KK_OK && fits) {
+        size_t i = next++ % FUZZ_CACHE;
+        memcpy(cache[i].pass, pass, passlen);
+        memcpy(cache[i].salt, salt.ptr, salt.len);
+        memcpy(cache[i].out, kiv, n);
+        cache[i].passlen = passlen;
+        cache[i].saltlen = salt.len;
+        cache[i].outlen = n;
+    }
+    return rc;
+}
+#endif
+
+/* Decrypts (if need be) and reads the private section. */
+static int open_private(const struct container *c, const struct kk_limits *lim,
+                        struct kk_pass *pass, struct kk_key **out,
+                        struct kk_error *err)
+{
+    struct kk_buf plain;
+    uint8_t kiv[KK_SSH_CIPHER_KEY_MAX + KK_SSH_CIPHER_IV_MAX];
+    uint8_t tag[KK_SSH_CIPHER_TAG_MAX];
+    const char *pw = NULL;
+    size_t pwlen = 0;
+    unsigned block = c->c != NULL ? c->c->block : BLOCK_NONE;
+    int rc;
+
+    *out = NULL;
+    if (c->priv.len % block != 0)
+        return kk_fail(err, KK_ERR_FORMAT, "the private section is %zu bytes, "
+                       "not a multiple of the block size %u", c->priv.len, block);
+    if (c->c == NULL)
+        return read_private(c->priv, block, 0, lim, out, err);
+
+    kk_buf_init(&plain, 0);
+    if ((rc = kk_pass_get(pass, &pw, &pwlen, err)) != KK_OK)
+        goto out;
+    /* OpenSSH refuses an empty passphrase for an encrypted key, and so does
+     * bcrypt_pbkdf. */
+    if (pwlen == 0) {
+        rc = kk_fail(err, KK_ERR_WRONG_PASS, "wrong passphrase: the key is "
+                     "encrypted and the passphrase is empty");
+        goto out;
+    }
+    if ((rc = derive(c->c, pw, pwlen, c->salt, c->rounds, kiv, err)) != KK_OK)
+        goto out;
+    if (kk_buf_put(&plain, c->priv.ptr, c->priv.len) != 0) {
+        rc = kk_fail(err, KK_ERR_NOMEM, NULL);
+        goto out;
+    }
+    if (c->c->taglen != 0)
+        memcpy(tag, c->tag.ptr, c->c->taglen);
+    rc = kk_ssh_cipher_crypt(c->c, 0, kiv, kiv + c->c->keylen, plain.data, plain.len,
+                             tag, err);
+    if (rc == KK_OK) {
+        struct kk_span p = {plain.data, plain.len};
+        rc = read_private(p, block, 1, lim, out, err);
+    }
+out:
+    OPENSSL_cleanse(kiv, sizeof kiv);
+    kk_buf_free(&plain);
     return rc;
 }
 
@@ -217,9 +361,9 @@ static int openssh_decode(const uint8_t *in, size_t len,
     rc = kk_pub_check_tail(in, len, a.end_offset, err);
     if (rc != KK_OK)
         goto out;
-    rc = read_container(a.body.data, a.body.len, &c, err);
+    rc = read_container(a.body.data, a.body.len, &c, lim, err);
     if (rc == KK_OK)
-        rc = read_private(&c, lim, &key, err);
+        rc = open_private(&c, lim, opts != NULL ? opts->pass : NULL, &key, err);
     /* kk_wire_get_private has validated the key and checked its halves. */
     if (rc == KK_OK)
         rc = check_public(&c, key, err);
@@ -228,7 +372,7 @@ static int openssh_decode(const uint8_t *in, size_t len,
         goto out;
     }
     key->has_private = 1;
-    key->was_encrypted = 0;
+    key->was_encrypted = c.c != NULL;
     *out = key;
     key = NULL;
 out:
@@ -240,10 +384,22 @@ out:
     return rc;
 }
 
-int kk_openssh_encode_check(const struct kk_key *key, uint32_t check,
-                            struct kk_buf *out, struct kk_error *err)
+/* How an encoder encrypts: cipher NULL writes unencrypted. */
+struct enc {
+    const struct kk_ssh_cipher *c;
+    const char *pass;
+    size_t passlen;
+    unsigned rounds;
+    uint8_t salt[SALT_LEN];
+};
+
+static int encode(const struct kk_key *key, uint32_t check, const struct enc *e,
+                  struct kk_buf *out, struct kk_error *err)
 {
-    struct kk_buf pub, priv, body;
+    struct kk_buf pub, priv, body, opts;
+    uint8_t kiv[KK_SSH_CIPHER_KEY_MAX + KK_SSH_CIPHER_IV_MAX];
+    uint8_t tag[KK_SSH_CIPHER_TAG_MAX];
+    unsigned block = e->c != NULL ? e->c->block : BLOCK_NONE;
     int rc;
 
     if ((rc = kk_priv_require_private(key, "openssh", err)) != KK_OK)
@@ -251,6 +407,7 @@ int kk_openssh_encode_check(const struct kk_key *key, uint32_t check,
     kk_buf_init(&pub, 0);
     kk_buf_init(&priv, 0);
     kk_buf_init(&body, 0);
+    kk_buf_init(&opts, 0);
     rc = kk_wire_put_public(key, &pub, err);
     if (rc != KK_OK)
         goto out;
@@ -262,50 +419,98 @@ int kk_openssh_encode_check(const struct kk_key *key, uint32_t check,
         goto out;
     kk_buf_put_cstring(&priv, key->comment != NULL ? key->comment : "");
     /* A failed buffer stops growing: without the ok test this never ends. */
-    for (uint8_t i = 1; kk_buf_ok(&priv) && priv.len % BLOCK_NONE != 0; i++)
+    for (uint8_t i = 1; kk_buf_ok(&priv) && priv.len % block != 0; i++)
         kk_buf_put_u8(&priv, i);
+    if (!kk_buf_ok(&priv)) {
+        rc = kk_fail(err, KK_ERR_NOMEM, "out of memory writing the key");
+        goto out;
+    }
+    if (e->c != NULL) {
+        kk_buf_put_string(&opts, e->salt, sizeof e->salt);
+        kk_buf_put_u32(&opts, e->rounds);
+        if ((rc = kk_kdf_bcrypt_pbkdf(e->pass, e->passlen, e->salt, sizeof e->salt,
+                                      e->rounds, kiv, e->c->keylen + e->c->ivlen,
+                                      err)) != KK_OK ||
+            (rc = kk_ssh_cipher_crypt(e->c, 1, kiv, kiv + e->c->keylen, priv.data,
+                                      priv.len, tag, err)) != KK_OK)
+            goto out;
+    }
 
     kk_buf_put(&body, MAGIC, MAGIC_LEN);
-    kk_buf_put_cstring(&body, "none");
-    kk_buf_put_cstring(&body, "none");
-    kk_buf_put_string(&body, "", 0);
+    kk_buf_put_cstring(&body, e->c != NULL ? e->c->name : "none");
+    kk_buf_put_cstring(&body, e->c != NULL ? "bcrypt" : "none");
+    kk_buf_put_string(&body, opts.data, opts.len);
     kk_buf_put_u32(&body, 1);
     kk_buf_put_string(&body, pub.data, pub.len);
     kk_buf_put_string(&body, priv.data, priv.len);
-    if (!kk_buf_ok(&pub) || !kk_buf_ok(&priv) || !kk_buf_ok(&body)) {
+    if (e->c != NULL && e->c->taglen != 0)
+        kk_buf_put(&body, tag, e->c->taglen);
+    if (!kk_buf_ok(&pub) || !kk_buf_ok(&opts) || !kk_buf_ok(&body)) {
         rc = kk_fail(err, KK_ERR_NOMEM, "out of memory writing the key");
         goto out;
     }
     rc = kk_armor_encode(KK_ARMOR_PEM, LABEL, NULL, 0, body.data, body.len, WRAP,
                          out, err);
 out:
+    OPENSSL_cleanse(kiv, sizeof kiv);
     kk_buf_free(&pub);
     kk_buf_free(&priv);
     kk_buf_free(&body);
+    kk_buf_free(&opts);
     return rc;
+}
+
+int kk_openssh_encode_check(const struct kk_key *key, uint32_t check,
+                            struct kk_buf *out, struct kk_error *err)
+{
+    const struct enc none = {.c = NULL};
+    return encode(key, check, &none, out, err);
+}
+
+static int random_bytes(uint8_t *p, size_t n, struct kk_error *err)
+{
+    if (RAND_bytes(p, (int)n) != 1) {
+        ERR_clear_error();
+        return kk_fail(err, KK_ERR_CRYPTO, "the random generator failed");
+    }
+    return KK_OK;
 }
 
 static int openssh_encode(const struct kk_key *key,
                           const struct kk_encode_opts *opts, struct kk_buf *out,
                           struct kk_error *err)
 {
+    struct enc e = {.c = NULL};
     uint8_t rnd[4];
+    int rc;
 
     if (opts != NULL && opts->passphrase != NULL) {
-        kk_fail(err, KK_ERR_UNSUPPORTED,
-                "writing encrypted OpenSSH keys is not supported yet");
-        kk_hint(err, "use --to pkcs8 or --no-encrypt");
-        return KK_ERR_UNSUPPORTED;
+        const char *name = opts->cipher != NULL ? opts->cipher : DEFAULT_CIPHER;
+        e.c = kk_ssh_cipher_find(name, strlen(name));
+        if (e.c == NULL) {
+            kk_fail(err, KK_ERR_USAGE, "unknown cipher '%s' for an OpenSSH key", name);
+            kk_hint(err, "use one of %s", kk_ssh_cipher_names());
+            return KK_ERR_USAGE;
+        }
+        if (opts->passlen == 0)
+            return kk_fail(err, KK_ERR_USAGE, "an empty passphrase cannot encrypt an "
+                           "OpenSSH key");
+        e.pass = opts->passphrase;
+        e.passlen = opts->passlen;
+        e.rounds = opts->rounds != 0 ? opts->rounds : DEFAULT_ROUNDS;
+        if ((rc = random_bytes(e.salt, sizeof e.salt, err)) != KK_OK)
+            return rc;
     }
-    /* Random check integers, as ssh-keygen writes; unencrypted they guard
-     * nothing, but equal values are what readers test. */
-    if (RAND_bytes(rnd, sizeof rnd) != 1) {
-        ERR_clear_error();
-        return kk_fail(err, KK_ERR_CRYPTO, "the random generator failed");
-    }
+    /* Random check integers, as ssh-keygen writes: encrypted, they are how a
+     * wrong passphrase is told apart; unencrypted they guard nothing, but
+     * equal values are what readers test. */
+    if ((rc = random_bytes(rnd, sizeof rnd, err)) != KK_OK)
+        return rc;
     uint32_t check = (uint32_t)rnd[0] << 24 | (uint32_t)rnd[1] << 16 |
                      (uint32_t)rnd[2] << 8 | rnd[3];
-    return kk_openssh_encode_check(key, check, out, err);
+    rc = encode(key, check, &e, out, err);
+    OPENSSL_cleanse(&e, sizeof e);
+    return rc;
 }
 
 static int openssh_can_encode(const struct kk_key *key)

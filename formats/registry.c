@@ -10,6 +10,7 @@ const struct kk_format *const kk_formats[] = {
     &kk_fmt_ppk2,
     &kk_fmt_pem,
     &kk_fmt_pkcs8,
+    &kk_fmt_sshcom,
     &kk_fmt_openssh_pub,
     &kk_fmt_rfc4716,
     &kk_fmt_spki,

@@ -29,14 +29,14 @@ is_encrypted() { expect_false "$2: $1 refuses the empty passphrase" ssh-keygen -
 # ---- no passphrase source and no terminal: an error at once, never a block
 run timeout 5 keyconv enc out1 </dev/null
 expect_rc 1 "encrypted input, no --passin, no terminal"
-expect_err "keyconv: enc: the key is encrypted and no passphrase was given
+expect_err "keyconv: enc:1: the key is encrypted and no passphrase was given
 keyconv: hint: give it with --passin (pass:TEXT, env:VAR, file:PATH, fd:N or stdin)" \
     "encrypted input, no --passin, no terminal"
 expect_no_file out1 "encrypted input, no --passin"
 
 run timeout 5 keyconv - out1 < enc
 expect_rc 1 "encrypted key on a pipe, no --passin"
-expect_err "keyconv: (stdin): the key is encrypted and no passphrase was given
+expect_err "keyconv: (stdin):1: the key is encrypted and no passphrase was given
 keyconv: hint: give it with --passin (pass:TEXT, env:VAR, file:PATH, fd:N or stdin)" \
     "encrypted key on a pipe"
 expect_no_file out1 "encrypted key on a pipe"
@@ -51,8 +51,8 @@ expect_no_file out1 "encrypted PEM, no --passin"
 # ---- wrong passphrase
 run keyconv --passin pass:wrong enc out1
 expect_rc 1 "wrong passphrase"
-expect_err "keyconv: enc: wrong passphrase
-keyconv: hint: check the passphrase given with --passin" "wrong passphrase"
+expect_err "keyconv: enc:1: wrong passphrase
+keyconv: hint: check the passphrase; if it is right, the file is corrupt" "wrong passphrase"
 expect_no_file out1 "wrong passphrase"
 
 run keyconv --passin pass:wrong encpem out1

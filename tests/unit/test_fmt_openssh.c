@@ -1,7 +1,9 @@
 /* The openssh-key-v1 codec: keys made by ssh-keygen at test time decode to
  * what ssh-keygen -y prints and re-encode to the same bytes; what keykit
- * writes, ssh-keygen reads; and every way the container can be wrong (check
- * integers, padding, trailing bytes, key count, public half, truncation) is
+ * writes, ssh-keygen reads; encrypted keys in every cipher both ways (with
+ * the wrong, empty and missing passphrase told apart); and every way the
+ * container can be wrong (check integers, padding, trailing bytes, key
+ * count, public half, truncation, KDF options and cost, AEAD tags) is
  * refused with its own error. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -265,35 +267,164 @@ static void test_encode_ssh_keygen_reads(void **state)
     }
 }
 
+static const char *const all_ciphers[] = {
+    "aes128-ctr", "aes192-ctr", "aes256-ctr", "aes128-cbc", "aes192-cbc", "aes256-cbc",
+    "aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "chacha20-poly1305@openssh.com",
+    "3des-cbc",
+};
+#define NCIPHERS (sizeof all_ciphers / sizeof all_ciphers[0])
+
+/* The fields of an encrypted container (spans into blob). */
+struct parsed {
+    struct kk_span cipher, kdf, salt, pub, priv, rest;
+    uint32_t rounds;
+};
+
+static void parse(const struct kk_buf *blob, struct parsed *p)
+{
+    struct kk_reader r, o;
+    kk_reader_init(&r, blob->data, blob->len);
+    kk_get_bytes(&r, sizeof MAGIC);
+    p->cipher = kk_get_string(&r);
+    p->kdf = kk_get_string(&r);
+    struct kk_span opts = kk_get_string(&r);
+    assert_int_equal(kk_get_u32(&r), 1);
+    p->pub = kk_get_string(&r);
+    p->priv = kk_get_string(&r);
+    p->rest.len = kk_reader_left(&r);
+    p->rest.ptr = kk_get_bytes(&r, p->rest.len);
+    assert_true(kk_reader_ok(&r));
+    kk_reader_init(&o, opts.ptr, opts.len);
+    p->salt = kk_get_string(&o);
+    p->rounds = kk_get_u32(&o);
+    assert_true(kk_reader_done(&o));
+}
+
+static int span_eq(struct kk_span s, const char *t)
+{
+    return s.len == strlen(t) && memcmp(s.ptr, t, s.len) == 0;
+}
+
+/* Decodes text with passphrase pw (NULL: no source); fetch counts calls. */
+static int decode_pw(const struct kk_buf *text, const char *pw, int *calls,
+                     struct kk_key **key, struct kk_error *err)
+{
+    struct kk_pass pass;
+    struct fx_fetch fetch;
+    fx_pass_counting(&pass, &fetch, pw);
+    int rc = decode_bytes(text->data, text->len, &pass, key, err);
+    if (calls != NULL)
+        *calls = fetch.calls;
+    kk_pass_wipe(&pass);
+    return rc;
+}
+
+/* ssh-keygen -Z for every cipher: decodes with the passphrase to the key
+ * ssh-keygen -y prints; wrong, empty and missing passphrases are told. */
 static void test_encrypted(void **state)
 {
     (void)state;
     need_tools();
-    static const char *const ciphers[] = {
-        "aes256-ctr", "aes128-cbc", "aes256-gcm@openssh.com",
-        "chacha20-poly1305@openssh.com",
-    };
-    for (size_t i = 0; i < sizeof ciphers / sizeof ciphers[0]; i++) {
-        const char *p = path("enc", "");
-        unlink(p);
-        assert_int_equal(fx_run("ssh-keygen -q -t ed25519 -a 2 -Z %s -N passw0rd -f '%s'",
-                                ciphers[i], p), 0);
-        struct kk_buf text;
-        struct kk_pass pass;
-        struct fx_fetch fetch;
-        struct kk_key *key = NULL;
-        struct kk_error err;
-        assert_int_equal(fx_read(p, &text), 0);
-        fx_pass_counting(&pass, &fetch, "passw0rd");
-        assert_int_equal(decode_bytes(text.data, text.len, &pass, &key, &err),
-                         KK_ERR_UNSUPPORTED);
-        assert_string_equal(err.msg, "encrypted OpenSSH private keys are not supported yet");
-        assert_string_equal(err.hint, "decrypt it first with: ssh-keygen -p -N '' -f FILE "
-                                      "(on a copy)");
-        assert_int_equal(fetch.calls, 0);
-        kk_buf_free(&text);
-        unlink(path("enc", ".pub"));
+    for (size_t i = 0; i < NCIPHERS; i++) {
+        for (int t = 0; t < 2; t++) {
+            const char *kt = t == 0 ? "ed25519" : "ecdsa";
+            const char *p = path("enc", "");
+            unlink(p);
+            unlink(path("enc", ".pub"));
+            assert_int_equal(fx_run("ssh-keygen -q -t %s -a 2 -Z %s -N passw0rd -C 'enc %s' "
+                                    "-f '%s'", kt, all_ciphers[i], all_ciphers[i], p), 0);
+            struct kk_buf text, blob;
+            struct kk_key *key = NULL;
+            struct kk_error err;
+            int calls = 0;
+            assert_int_equal(fx_read(p, &text), 0);
+            struct parsed f;
+            body_of(&text, &blob);
+            parse(&blob, &f);
+            assert_true(span_eq(f.cipher, all_ciphers[i]));
+            assert_int_equal(f.rounds, 2);
+
+            assert_int_equal(decode_pw(&text, "passw0rd", &calls, &key, &err), KK_OK);
+            assert_int_equal(calls, 1);
+            assert_true(key->was_encrypted);
+            assert_true(key->has_private);
+            char ours[FX_LINE_MAX], theirs[FX_LINE_MAX], want_comment[64];
+            snprintf(want_comment, sizeof want_comment, "enc %s", all_ciphers[i]);
+            assert_string_equal(key->comment, want_comment);
+            assert_int_equal(fx_pub_line(key, ours, sizeof ours), 0);
+            assert_int_equal(fx_capture(theirs, sizeof theirs, "cut -d' ' -f1,2 '%s'",
+                                        path("enc", ".pub")), 0);
+            assert_string_equal(ours, theirs);
+            kk_key_free(key);
+
+            assert_int_equal(decode_pw(&text, "passw0rD", NULL, &key, &err),
+                             KK_ERR_WRONG_PASS);
+            assert_string_equal(err.msg, "wrong passphrase");
+            assert_int_equal(decode_pw(&text, "", NULL, &key, &err), KK_ERR_WRONG_PASS);
+            assert_int_equal(decode_pw(&text, NULL, NULL, &key, &err), KK_ERR_NEED_PASS);
+            assert_int_equal(decode_bytes(text.data, text.len, NULL, &key, &err),
+                             KK_ERR_NEED_PASS);
+            kk_buf_free(&blob);
+            kk_buf_free(&text);
+        }
     }
+    unlink(path("enc", ""));
+    unlink(path("enc", ".pub"));
+}
+
+/* keykit encrypts with every cipher; ssh-keygen opens each with the
+ * passphrase and not without it; the header names the cipher, bcrypt and
+ * the rounds (ssh-keygen 9.x's 16 by default). */
+static void test_encode_encrypted(void **state)
+{
+    (void)state;
+    struct kk_key *key = NULL;
+    struct kk_error err;
+    assert_int_equal(kk_key_generate(KK_KEY_ED25519, 0, &key, &err), KK_OK);
+    assert_int_equal(kk_key_set_comment(key, "kk enc", 6, &err), KK_OK);
+    for (size_t i = 0; i <= NCIPHERS; i++) {
+        const char *cipher = i < NCIPHERS ? all_ciphers[i] : NULL;  /* NULL: default */
+        struct kk_encode_opts opts = {.passphrase = "s3cret pw", .passlen = 9,
+                                      .cipher = cipher, .rounds = cipher == NULL ? 0 : 3};
+        struct kk_buf text, blob;
+        kk_buf_init(&text, 0);
+        assert_int_equal(kk_fmt_openssh.encode(key, &opts, &text, &err), KK_OK);
+        struct parsed f;
+        body_of(&text, &blob);
+        parse(&blob, &f);
+        assert_true(span_eq(f.cipher, cipher != NULL ? cipher : "aes256-ctr"));
+        assert_true(span_eq(f.kdf, "bcrypt"));
+        assert_int_equal(f.salt.len, 16);
+        assert_int_equal(f.rounds, cipher == NULL ? 16 : 3);
+        int aead = cipher != NULL && (strstr(cipher, "gcm") || strstr(cipher, "poly"));
+        assert_int_equal(f.rest.len, aead ? 16 : 0);
+
+        struct kk_key *back = NULL;
+        int calls = 0;
+        assert_int_equal(decode_pw(&text, "s3cret pw", &calls, &back, &err), KK_OK);
+        assert_int_equal(calls, 1);
+        assert_true(back->was_encrypted);
+        assert_true(kk_key_public_equal(key, back));
+        assert_string_equal(back->comment, "kk enc");
+        kk_key_free(back);
+        assert_int_equal(decode_pw(&text, "s3cret pW", NULL, &back, &err),
+                         KK_ERR_WRONG_PASS);
+
+        if (dir[0] != '\0') {
+            const char *o = path("kkenc", "");
+            char want[FX_LINE_MAX], got[FX_LINE_MAX];
+            assert_int_equal(fx_write(o, text.data, text.len), 0);
+            assert_int_equal(fx_pub_line(key, want, sizeof want), 0);
+            assert_int_equal(fx_capture(got, sizeof got, "ssh-keygen -y -P 's3cret pw' "
+                                        "-f '%s' | cut -d' ' -f1,2", o), 0);
+            assert_string_equal(got, want);
+            assert_int_not_equal(fx_run("ssh-keygen -y -P '' -f '%s' >/dev/null 2>&1", o), 0);
+            unlink(o);
+        }
+        kk_buf_free(&blob);
+        kk_buf_free(&text);
+    }
+    kk_key_free(key);
 }
 
 static void test_encode_refuses(void **state)
@@ -302,20 +433,129 @@ static void test_encode_refuses(void **state)
     struct kk_key *key = NULL, *pub = NULL;
     struct kk_error err;
     struct kk_buf out;
-    struct kk_encode_opts enc = {.passphrase = "secret", .passlen = 6};
+    struct kk_encode_opts bad = {.passphrase = "secret", .passlen = 6, .cipher = "aes-256-cbc"};
+    struct kk_encode_opts empty = {.passphrase = "", .passlen = 0};
     struct kk_encode_opts plain = {0};
 
     assert_int_equal(kk_key_generate(KK_KEY_ED25519, 0, &key, &err), KK_OK);
     kk_buf_init(&out, 0);
-    assert_int_equal(kk_fmt_openssh.encode(key, &enc, &out, &err), KK_ERR_UNSUPPORTED);
-    assert_string_equal(err.msg, "writing encrypted OpenSSH keys is not supported yet");
-    assert_string_equal(err.hint, "use --to pkcs8 or --no-encrypt");
+    assert_int_equal(kk_fmt_openssh.encode(key, &bad, &out, &err), KK_ERR_USAGE);
+    assert_string_equal(err.msg, "unknown cipher 'aes-256-cbc' for an OpenSSH key");
+    assert_non_null(strstr(err.hint, "aes256-ctr"));
+    assert_non_null(strstr(err.hint, "chacha20-poly1305@openssh.com"));
+    assert_int_equal(kk_fmt_openssh.encode(key, &empty, &out, &err), KK_ERR_USAGE);
     assert_int_equal(out.len, 0);
     assert_int_equal(kk_key_public_copy(key, &pub, &err), KK_OK);
     assert_int_equal(kk_fmt_openssh.encode(pub, &plain, &out, &err), KK_ERR_NOT_PRIVATE);
     assert_int_equal(out.len, 0);
     kk_buf_free(&out);
     kk_key_free(pub);
+    kk_key_free(key);
+}
+
+/* Rebuilds an encrypted container from parsed fields, with kdfoptions
+ * (salt, rounds) and the tail replaced, and decodes it with pw. */
+static int reencrypted(const struct parsed *f, const char *cipher, struct kk_span salt,
+                       uint32_t rounds, size_t privlen, size_t taillen, int *calls,
+                       struct kk_error *err)
+{
+    struct kk_buf blob, opts, text;
+    kk_buf_init(&blob, 0);
+    kk_buf_init(&opts, 0);
+    kk_buf_init(&text, 0);
+    kk_buf_put_string(&opts, salt.ptr, salt.len);
+    kk_buf_put_u32(&opts, rounds);
+    kk_buf_put(&blob, MAGIC, sizeof MAGIC);
+    kk_buf_put_cstring(&blob, cipher);
+    kk_buf_put_cstring(&blob, "bcrypt");
+    kk_buf_put_string(&blob, opts.data, opts.len);
+    kk_buf_put_u32(&blob, 1);
+    kk_buf_put_string(&blob, f->pub.ptr, f->pub.len);
+    kk_buf_put_string(&blob, f->priv.ptr, privlen);
+    kk_buf_put(&blob, f->rest.ptr, taillen);
+    assert_int_equal(kk_armor_encode(KK_ARMOR_PEM, LABEL, NULL, 0, blob.data, blob.len,
+                                     70, &text, err), KK_OK);
+    struct kk_key *key = NULL;
+    int rc = decode_pw(&text, "pw pw", calls, &key, err);
+    kk_key_free(key);
+    kk_buf_free(&text);
+    kk_buf_free(&opts);
+    kk_buf_free(&blob);
+    return rc;
+}
+
+/* The KDF options, the cost cap (checked before the passphrase is asked
+ * for), the tag and the section length, each refused with its own error. */
+static void test_encrypted_crafted(void **state)
+{
+    (void)state;
+    struct kk_key *key = NULL;
+    struct kk_error err;
+    assert_int_equal(kk_key_generate(KK_KEY_ED25519, 0, &key, &err), KK_OK);
+    static const char *const cs[] = {"aes256-gcm@openssh.com", "chacha20-poly1305@openssh.com",
+                                     "aes128-ctr"};
+    for (size_t i = 0; i < 3; i++) {
+        struct kk_encode_opts opts = {.passphrase = "pw pw", .passlen = 5, .cipher = cs[i],
+                                      .rounds = 1};
+        struct kk_buf text, blob;
+        struct parsed f;
+        int calls = -1;
+        size_t tag = i < 2 ? 16 : 0;
+        kk_buf_init(&text, 0);
+        assert_int_equal(kk_fmt_openssh.encode(key, &opts, &text, &err), KK_OK);
+        body_of(&text, &blob);
+        parse(&blob, &f);
+        assert_int_equal(reencrypted(&f, cs[i], f.salt, 1, f.priv.len, tag, &calls, &err),
+                         KK_OK);
+        assert_int_equal(calls, 1);
+
+        assert_int_equal(reencrypted(&f, cs[i], f.salt, 0xFFFFFFFFu, f.priv.len, tag, &calls,
+                                     &err), KK_ERR_CAP);
+        assert_string_equal(err.msg, "bcrypt rounds 4294967295 is larger than the limit "
+                                     "of 10000000");
+        assert_string_equal(err.hint, "raise the limit with --max-kdf-rounds");
+        assert_int_equal(calls, 0);
+        assert_int_equal(reencrypted(&f, cs[i], f.salt, 0, f.priv.len, tag, &calls, &err),
+                         KK_ERR_FORMAT);
+        struct kk_span nosalt = {f.salt.ptr, 0};
+        assert_int_equal(reencrypted(&f, cs[i], nosalt, 1, f.priv.len, tag, &calls, &err),
+                         KK_ERR_FORMAT);
+        assert_int_equal(reencrypted(&f, "aes256-xts", f.salt, 1, f.priv.len, tag, &calls,
+                                     &err), KK_ERR_UNSUPPORTED);
+        assert_non_null(strstr(err.hint, "3des-cbc"));
+        /* a section cut short of a block: refused before the passphrase */
+        assert_int_equal(reencrypted(&f, cs[i], f.salt, 1, f.priv.len - 1, tag, &calls,
+                                     &err), KK_ERR_FORMAT);
+        assert_int_equal(calls, 0);
+        if (tag != 0) {
+            assert_int_equal(reencrypted(&f, cs[i], f.salt, 1, f.priv.len, tag - 1, &calls,
+                                         &err), KK_ERR_TRUNCATED);
+            /* any changed ciphertext or tag byte fails the tag */
+            for (size_t k = 0; k < f.priv.len + tag; k += 7) {
+                uint8_t *b = (uint8_t *)(k < f.priv.len ? f.priv.ptr + k
+                                                        : f.rest.ptr + k - f.priv.len);
+                *b ^= 0x10;
+                assert_int_equal(reencrypted(&f, cs[i], f.salt, 1, f.priv.len, tag, &calls,
+                                             &err), KK_ERR_WRONG_PASS);
+                *b ^= 0x10;
+            }
+        } else {
+            assert_int_equal(reencrypted(&f, cs[i], f.salt, 1, f.priv.len, 0, &calls, &err),
+                             KK_OK);
+            /* CTR: a flipped check integer is a wrong passphrase, a flipped last
+             * byte (padding) a corrupt file */
+            ((uint8_t *)f.priv.ptr)[2] ^= 1;
+            assert_int_equal(reencrypted(&f, cs[i], f.salt, 1, f.priv.len, 0, &calls, &err),
+                             KK_ERR_WRONG_PASS);
+            ((uint8_t *)f.priv.ptr)[2] ^= 1;
+            ((uint8_t *)f.priv.ptr)[f.priv.len - 1] ^= 1;
+            assert_int_not_equal(reencrypted(&f, cs[i], f.salt, 1, f.priv.len, 0, &calls,
+                                             &err), KK_OK);
+            ((uint8_t *)f.priv.ptr)[f.priv.len - 1] ^= 1;
+        }
+        kk_buf_free(&blob);
+        kk_buf_free(&text);
+    }
     kk_key_free(key);
 }
 
@@ -447,8 +687,9 @@ static void test_crafted(void **state)
     c = defaults();
     c.cipher = "aes256-ctr";
     assert_int_equal(try_craft(key, &c, &err), KK_ERR_FORMAT);
-    c.kdf = "bcrypt";
-    assert_int_equal(try_craft(key, &c, &err), KK_ERR_UNSUPPORTED);
+    c.kdf = "bcrypt";        /* with empty options */
+    assert_int_equal(try_craft(key, &c, &err), KK_ERR_FORMAT);
+    assert_non_null(strstr(err.msg, "bad bcrypt options"));
     c.kdf = "argon2";
     assert_int_equal(try_craft(key, &c, &err), KK_ERR_UNSUPPORTED);
 
@@ -624,7 +865,9 @@ int main(void)
         cmocka_unit_test(test_decode_ssh_keygen),
         cmocka_unit_test(test_encode_ssh_keygen_reads),
         cmocka_unit_test(test_encrypted),
+        cmocka_unit_test(test_encode_encrypted),
         cmocka_unit_test(test_encode_refuses),
+        cmocka_unit_test(test_encrypted_crafted),
         cmocka_unit_test(test_crafted),
         cmocka_unit_test(test_bad_padding),
         cmocka_unit_test(test_truncation),

@@ -251,11 +251,6 @@ static void test_detect_samples(void **state)
         kk_error_clear(&err);
         int rc = f->decode((uint8_t *)text, len, &opts, &key, &err);
         if (cases[i].encrypted) {
-            /* TODO(lead): formats/openssh.c does not open encrypted keys yet
-             * and answers KK_ERR_UNSUPPORTED; remove this exception when it
-             * asks for the passphrase (KK_ERR_NEED_PASS) like pem and pkcs8. */
-            if (f == &kk_fmt_openssh && rc == KK_ERR_UNSUPPORTED)
-                rc = KK_ERR_NEED_PASS;
             assert_int_equal(rc, KK_ERR_NEED_PASS);
             assert_null(key);
             free(text);

@@ -1,0 +1,288 @@
+#!/bin/bash
+# keycheck: one test per finding (exact message, line:column, exit status),
+# per profile and per output format.  Weak moduli are made here, now.
+. "$KK_LIB"
+need ssh-keygen
+need python3
+need openssl
+
+# chk RC LINE ARGS...: keycheck ARGS exits RC and stderr has the exact LINE.
+chk() {
+    local rc="$1" want="$2"; shift 2
+    run keycheck "$@"
+    expect_rc "$rc" "keycheck $*"
+    if printf '%s\n' "$ERR" | grep -qxF -- "keycheck: $want"; then kk_pass; else
+        kk_fail "keycheck $*: no line '$want'"; printf '  got: %s\n' "$ERR" >&2; fi
+}
+
+sshkey ed25519 "" ed "" me@host
+sshkey ecdsa 384 ec "" ec@host
+sshkey rsa 3072 r3 "" r3@host
+cat > mk.py <<'EOF'
+import base64, random, struct, subprocess, sys
+random.seed(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
+def s(b): return struct.pack('>I', len(b)) + b
+def mp(n):
+    if n == 0: return s(b'')
+    b = n.to_bytes((n.bit_length() + 7) // 8, 'big')
+    if b[0] & 0x80: b = b'\0' + b
+    return s(b)
+def line(t, blob, c='test'): return '%s %s %s\n' % (t, base64.b64encode(blob).decode(), c)
+def rsa(n, e=65537, t=b'ssh-rsa'): return s(t) + mp(e) + mp(n)
+def w(name, text):
+    open(name, 'w').write(text)
+SMALL = [p for p in range(3, 2000) if all(p % q for q in range(2, int(p**.5) + 1))]
+def is_prime(n):
+    if n < 2: return False
+    for p in SMALL:
+        if n % p == 0: return n == p
+    d, r = n - 1, 0
+    while d % 2 == 0: d //= 2; r += 1
+    for _ in range(20):
+        a = random.randrange(2, n - 2); x = pow(a, d, n)
+        if x in (1, n - 1): continue
+        for _ in range(r - 1):
+            x = x * x % n
+            if x == n - 1: break
+        else: return False
+    return True
+def prime(bits):
+    return int(subprocess.check_output(['openssl', 'prime', '-generate', '-bits', str(bits)]).decode())
+def next_prime(n):
+    n |= 1
+    while not is_prime(n): n += 2
+    return n
+p, q, r = prime(1024), prime(1024), prime(1024)
+w('shared1.pub', line('ssh-rsa', rsa(p * q), 'shared-a'))
+w('shared2.pub', line('ssh-rsa', rsa(p * r), 'shared-b'))
+a = prime(1024); b = next_prime(a + 2 + 2 * random.randrange(1, 1000))
+w('close.pub', line('ssh-rsa', rsa(a * b), 'close'))
+w('smallfactor.pub', line('ssh-rsa', rsa(65521 * prime(2032)), 'small'))
+# ROCA-shaped primes: p = k*M + (65537^a mod M), M the product of the primes up to 167
+M = 1
+for x in [2] + [y for y in SMALL if y <= 167]: M *= x
+def roca_prime(bits):
+    while True:
+        k = random.getrandbits(bits - M.bit_length()) | (1 << (bits - M.bit_length() - 1))
+        c = k * M + pow(65537, random.randrange(1, 1 << 20), M)
+        if c.bit_length() == bits and is_prime(c): return c
+while True:
+    n = roca_prime(1024) * roca_prime(1024)
+    if n.bit_length() == 2048: break
+w("roca.pub", line("ssh-rsa", rsa(n), "roca"))
+good = p * q
+w('expeven.pub', line('ssh-rsa', rsa(good, 65536), 'e'))
+w('exp1.pub', line('ssh-rsa', rsa(good, 1), 'e'))
+w('modeven.pub', line('ssh-rsa', rsa(good - 1), 'n'))
+w('rsa1024.pub', line('ssh-rsa', rsa(prime(512) * prime(512)), 'small'))
+w('rsa4096.pub', line('ssh-rsa', rsa(prime(2048) * prime(2048)), 'big'))
+w('rsa3072.pub', line('ssh-rsa', rsa(prime(1536) * prime(1536)), 'mid'))
+w('truncated.pub', line('ssh-rsa', rsa(good)[:100], 'cut'))
+w('trailing.pub', line('ssh-rsa', rsa(good) + b'\0\0\0', 'extra'))
+ed = s(b'ssh-ed25519') + s(bytes(range(32)))
+w('mismatch.pub', line('ssh-rsa', ed, 'x'))
+w('edlen.pub', line('ssh-ed25519', s(b'ssh-ed25519') + s(bytes(31)), 'x'))
+w('offcurve.pub', line('ecdsa-sha2-nistp256', s(b'ecdsa-sha2-nistp256') + s(b'nistp256') + s(b'\x04' + bytes(range(64))), 'x'))
+w('skecdsa.pub', line('sk-ecdsa-sha2-nistp256@openssh.com', s(b'sk-ecdsa-sha2-nistp256@openssh.com') + s(b'nistp256') + s(bytes.fromhex('046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c2964fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5')) + s(b'ssh:'), 'sk'))
+w('dsa.pub', line('ssh-dss', s(b'ssh-dss') + mp(p) + mp(prime(160)) + mp(2) + mp(pow(2, 12345, p)), 'dsa'))
+w('sked.pub', line('sk-ssh-ed25519@openssh.com', s(b'sk-ssh-ed25519@openssh.com') + s(bytes(range(32))) + s(b'ssh:'), 'sk'))
+EOF
+python3 mk.py 7 || { echo "fixture generation failed"; exit 1; }
+ED=$(cat ed.pub) EC=$(cat ec.pub) R3=$(cat r3.pub)
+
+# ---- good keys
+run keycheck ed.pub ec.pub r3.pub rsa4096.pub skecdsa.pub sked.pub
+expect_ok "good keys pass"
+
+# ---- file-level breakages
+: > empty.pub
+chk 1 "empty.pub: error: the file is empty [empty-file]" empty.pub
+printf '\n\n' > blank.pub
+chk 1 "blank.pub: error: the file holds no key [empty-file]" blank.pub
+printf '\xef\xbb\xbf%s\n' "$ED" > bom.pub
+chk 1 "bom.pub:1:1: error: the file starts with a UTF-8 byte-order mark [bom]" bom.pub
+iconv -f UTF-8 -t UTF-16 ed.pub > u16.pub
+chk 1 "u16.pub:1:1: error: the file is UTF-16 text; a key file must be ASCII [utf16]" u16.pub
+printf '%s\r\n' "$ED" > crlf.pub
+chk 1 "crlf.pub:1:$(( ${#ED} + 1 )): error: the line ends with CR LF (Windows line endings) [crlf]" crlf.pub
+{ echo "${R3:0:60}"; echo "${R3:60:300}"; echo "${R3:360}"; } > wrapped.pub
+chk 1 "wrapped.pub:2:1: error: the key is wrapped over 3 lines (lines 1-3) [wrapped-key]" wrapped.pub
+ssh-keygen -e -f r3.pub > r3.rfc
+chk 1 "r3.rfc:1:1: error: an RFC 4716 'SSH2 PUBLIC KEY' block where a one-line OpenSSH key is expected [rfc4716-block]" r3.rfc
+chk 1 "ed:1:1: error: this is a private key, not a public key [private-key]" ed
+case "$ERR" in *AAAA*|*b3BlbnNzaC*) kk_fail "private key bytes echoed" ;; *) kk_pass ;; esac
+cat ed.pub ec.pub > two.pub
+chk 1 "two.pub:2:1: error: more than one key in the file (the first is on line 1) [multiple-keys]" two.pub
+echo "no-pty $ED" > opts.pub
+chk 1 "opts.pub:1:1: error: the key line starts with authorized_keys options [options-in-key-file]" opts.pub
+
+# ---- the key line
+echo "ssh-foo ${ED#* }" > unknown.pub
+chk 1 "unknown.pub:1:1: error: unknown key type 'ssh-foo' [unknown-type]" unknown.pub
+printf 'ssh-\033[31mx AAAA\n' > ctl.pub
+chk 1 'ctl.pub:1:1: error: unknown key type '"'"'ssh-\x1B[31mx'"'"' [unknown-type]' ctl.pub
+case "$ERR" in *$'\033'*) kk_fail "raw ESC copied to the terminal" ;; *) kk_pass ;; esac
+echo "ssh-ed25519" > nob64.pub
+chk 1 "nob64.pub:1:12: error: no base64 key data after 'ssh-ed25519' [missing-base64]" nob64.pub
+B=${ED#* }; B=${B%% *}
+echo "ssh-ed25519 ${B:0:20}!${B:21} c" > badb64.pub
+chk 1 "badb64.pub:1:33: error: invalid base64 character '!' [bad-base64]" badb64.pub
+echo "ssh-ed25519 ${B:0:30} c" > shortb64.pub
+chk 1 "shortb64.pub:1:43: error: the base64 key data is cut short (its length is not a multiple of 4) [bad-base64]" shortb64.pub
+chk 1 "truncated.pub:1:9: error: the key blob is truncated: it ends inside its RSA modulus [truncated-blob]" truncated.pub
+chk 1 "trailing.pub:1:9: error: 3 bytes after the end of the key blob [trailing-bytes]" trailing.pub
+chk 1 "mismatch.pub:1:1: error: the line says 'ssh-rsa' but the key blob holds 'ssh-ed25519' [type-mismatch]" mismatch.pub
+chk 1 "offcurve.pub:1:21: error: the ECDSA public point is not on the nistp256 curve [ecdsa-off-curve]" offcurve.pub
+chk 1 "edlen.pub:1:13: error: the Ed25519 key is 31 bytes long; it must be 32 [ed25519-length]" edlen.pub
+chk 1 "rsa1024.pub:1:9: error: RSA key of 1024 bits is too small (at least 2048 bits are needed) [rsa-too-small]" rsa1024.pub
+chk 1 "expeven.pub:1:9: error: the RSA public exponent is even [rsa-exponent-even]" expeven.pub
+chk 1 "exp1.pub:1:9: error: the RSA public exponent is 1; it must be at least 3 [rsa-exponent-small]" exp1.pub
+chk 1 "modeven.pub:1:9: error: the RSA modulus is even, so it is not a product of two large primes [rsa-modulus-even]" modeven.pub
+chk 1 "dsa.pub:1:9: error: DSA keys are deprecated and no longer accepted by OpenSSH 10 [dsa-deprecated]" dsa.pub
+chk 1 "smallfactor.pub:1:9: error: the RSA modulus is divisible by 65521, so the key is broken [rsa-small-factor]" smallfactor.pub
+chk 1 "close.pub:1:9: error: the RSA modulus factors at once by Fermat's method: its two primes are too close together [rsa-close-primes]" close.pub
+chk 1 "roca.pub:1:9: error: the RSA modulus has the ROCA fingerprint: its private key can be computed (CVE-2017-15361) [rsa-roca]" roca.pub
+chk 1 "shared1.pub:1:1: error: the RSA modulus shares a prime with the key at shared2.pub:1, so both private keys can be computed [rsa-shared-prime]" shared1.pub ed.pub shared2.pub
+chk 1 "shared2.pub:1:1: error: the RSA modulus shares a prime with the key at shared1.pub:1, so both private keys can be computed [rsa-shared-prime]" shared1.pub ed.pub shared2.pub
+run keycheck shared1.pub shared1.pub
+case "$ERR" in *rsa-shared-prime*) kk_fail "the same key twice reported as a shared prime" ;; *) kk_pass ;; esac
+printf 'ssh-ed25519 %s a\001b\n' "$B" > ctlc.pub
+chk 1 "ctlc.pub:1:$(( 14 + ${#B} )): error: the comment holds the control character \\x01 [control-in-comment]" ctlc.pub
+
+# ---- warnings: exit 0, --strict makes them fail
+chk 0 "shared1.pub:1:9: warning: RSA key of 2048 bits is below the recommended 3072 bits [rsa-below-3072]" shared1.pub
+chk 1 "shared1.pub:1:9: warning: RSA key of 2048 bits is below the recommended 3072 bits [rsa-below-3072]" --strict shared1.pub
+printf '%s  \n' "$ED" > ws.pub
+chk 0 "ws.pub:1:$(( ${#ED} + 1 )): warning: whitespace at the end of the line [trailing-whitespace]" ws.pub
+printf 'ssh-ed25519 %s caf\xc3\xa9\n' "$B" > na.pub
+chk 0 "na.pub:1:$(( 17 + ${#B} )): warning: the comment holds non-ASCII text [non-ascii-comment]" na.pub
+printf '%s' "$ED" > ak-nonl
+chk 0 "ak-nonl:1:$(( ${#ED} + 1 )): warning: the last line has no newline: a key appended later joins this line [missing-final-newline]" --authorized-keys ak-nonl
+
+# ---- authorized_keys option grammar
+{ echo '# comment'; echo
+  echo "restrict,command=\"echo \\\"hi\\\"\",from=\"10.0.0.0/8\" $ED"
+  echo "no-pty,bogus $EC"
+  echo "no-pty=\"x\" $EC"
+  echo "command $EC"
+  echo "command=ls $EC"
+  echo "expiry-time=\"2020\" $EC"
+  echo "restrict"
+  echo "from=\"10.0.0.1 $EC"
+} > ak
+chk 1 "ak:4:8: error: unknown option 'bogus': sshd ignores this whole line [unknown-option]" -a ak
+chk 1 "ak:5:1: error: option 'no-pty' takes no value [option-takes-no-value]" -a ak
+chk 1 "ak:6:1: error: option 'command' needs a value [option-needs-value]" -a ak
+chk 1 "ak:7:9: error: the value of option 'command' is not in double quotes [option-value-unquoted]" -a ak
+chk 1 "ak:8:14: error: the expiry-time is not YYYYMMDD[HHMM[SS]] [bad-expiry-time]" -a ak
+chk 1 "ak:9:9: error: the options are not followed by a key [missing-key]" -a ak
+chk 1 "ak:10:6: error: the value of option 'from' has no closing quote [unterminated-quote]" -a ak
+n=$(printf '%s\n' "$ERR" | grep -c '^keycheck: ak:3:')
+expect_eq "$n" 0 "a valid options line has no finding"
+{ echo "$R3"; echo "${R3:0:60}"; echo "${R3:60}"; } > akw
+chk 1 "akw:3:1: error: this line continues the key on line 2: the key is wrapped [wrapped-key]" -a akw
+
+# ---- metadata (user:key)
+{ echo "alice:$ED"; echo "$EC"; echo "Bob!:$EC"; } > meta
+chk 1 "meta:2:1: error: the metadata line has no 'user:' before the key [metadata-no-user]" --metadata meta
+chk 1 "meta:3:1: error: 'Bob!' is not a valid user name [metadata-bad-user]" --metadata meta
+n=$(printf '%s\n' "$ERR" | grep -c '^keycheck: meta:1:')
+expect_eq "$n" 0 "a valid metadata line has no finding"
+
+# ---- profiles
+chk 1 "ed.pub:1:1: error: the cisco-csr1000v profile does not accept ssh-ed25519 keys [profile-type]" --profile cisco-csr1000v ed.pub
+run keycheck --profile cisco-csr1000v r3.pub rsa4096.pub
+expect_ok "cisco accepts RSA 3072 and 4096"
+python3 - <<'EOF'
+exec(open('mk.py').read().split('p, q, r =')[0])
+w('rsa8192.pub', line('ssh-rsa', rsa(prime(4096) * prime(4096)), 'huge'))
+EOF
+chk 1 "rsa8192.pub:1:1: error: the cisco-csr1000v profile does not accept RSA keys of 8192 bits [profile-rsa-size]" --profile cisco-csr1000v rsa8192.pub
+chk 1 "ec.pub:1:1: error: the aws profile does not accept ecdsa-sha2-nistp384 keys [profile-type]" --profile aws ec.pub
+chk 1 "r3.pub:1:1: error: the aws profile does not accept RSA keys of 3072 bits [profile-rsa-size]" --profile aws r3.pub
+run keycheck --profile aws ed.pub rsa4096.pub
+expect_ok "aws accepts Ed25519 and RSA 4096"
+chk 1 "ec.pub:1:1: error: the azure profile does not accept ecdsa-sha2-nistp384 keys [profile-type]" --profile azure ec.pub
+chk 1 "na.pub:1:$(( 17 + ${#B} )): error: the gcp profile does not accept non-ASCII text in the comment [profile-non-ascii]" --profile gcp na.pub
+echo "alice:$ED" > gmeta.pub
+run keycheck --profile gcp gmeta.pub
+expect_ok "gcp takes a user:key line"
+chk 1 "na.pub:1:$(( 17 + ${#B} )): error: the yandex-cloud profile does not accept non-ASCII text in the comment [profile-non-ascii]" --profile yandex-cloud na.pub
+chk 1 "skecdsa.pub:1:1: error: the aws profile does not accept sk-ecdsa-sha2-nistp256@openssh.com keys [profile-type]" --profile aws skecdsa.pub
+for p in github gitlab; do
+    run keycheck --profile $p ed.pub ec.pub r3.pub skecdsa.pub sked.pub
+    expect_ok "$p accepts ed25519, ecdsa, rsa, sk keys"
+    chk 1 "dsa.pub:1:9: error: DSA keys are deprecated and no longer accepted by OpenSSH 10 [dsa-deprecated]" --profile $p dsa.pub
+done
+run keycheck --list-profiles
+expect_rc 0 "--list-profiles"
+for p in default cisco-csr1000v aws azure gcp yandex-cloud github gitlab; do expect_out_has "$p " "--list-profiles names $p"; done
+run keycheck --profile nope ed.pub
+expect_rc 2 "unknown profile"
+expect_err "keycheck: --profile: unknown profile 'nope' (see keycheck --list-profiles)
+Try 'keycheck --help'." "unknown profile message"
+
+# ---- certificates are parsed and reported
+ssh-keygen -q -t ed25519 -N '' -C ca -f ca
+ssh-keygen -q -s ca -I id -n me ed.pub 2>/dev/null
+run keycheck --format json ed-cert.pub
+expect_rc 0 "a certificate passes"
+expect_out_has '"type": "ssh-ed25519-cert-v01@openssh.com"' "certificate type reported"
+
+# ---- output formats
+run keycheck --format json ed.pub r3.pub shared1.pub shared2.pub
+expect_rc 1 "json exit status follows the findings"
+printf '%s' "$OUT" > out.json
+expect_true "json parses" python3 -m json.tool out.json
+fp=$(ssh-keygen -l -f ed.pub | cut -d' ' -f2)
+expect_out_has "\"sha256\": \"$fp\"" "json SHA256 fingerprint as ssh-keygen's"
+md5=$(ssh-keygen -l -E md5 -f ed.pub | cut -d' ' -f2)
+expect_out_has "\"md5\": \"$md5\"" "json MD5 fingerprint as ssh-keygen's"
+expect_out_has '"bits": 3072' "json bits"
+run keycheck --format json ctl.pub ctlc.pub
+printf '%s' "$OUT" > out2.json
+expect_true "json with escaped input parses" python3 -m json.tool out2.json
+case "$OUT" in *$'\033'*|*$'\001'*) kk_fail "raw control byte in json" ;; *) kk_pass ;; esac
+run keycheck --format sarif ed.pub shared1.pub shared2.pub badb64.pub
+printf '%s' "$OUT" > out.sarif
+expect_true "sarif parses" python3 -m json.tool out.sarif
+expect_true "sarif 2.1.0 with results" python3 -c '
+import json,sys; d=json.load(open("out.sarif")); r=d["runs"][0]
+assert d["version"]=="2.1.0"; ids={x["id"] for x in r["tool"]["driver"]["rules"]}
+res=r["results"]; assert len(res)>=4
+assert all(x["ruleId"] in ids and r["tool"]["driver"]["rules"][x["ruleIndex"]]["id"]==x["ruleId"] for x in res)
+b=[x for x in res if x["ruleId"]=="bad-base64"][0]["locations"][0]["physicalLocation"]
+assert b["region"]=={"startLine":1,"startColumn":33}, b'
+run keycheck --format github badb64.pub
+expect_out "::error file=badb64.pub,line=1,col=33,title=bad-base64::invalid base64 character '!' (fix: the key was damaged when copied: copy the whole line again from the original .pub file)" "github workflow command"
+cp badb64.pub 'a,b:c%.pub'
+run keycheck --format github 'a,b:c%.pub'
+expect_out_has "::error file=a%2Cb%3Ac%25.pub,line=1" "github escapes the file property"
+
+# ---- --fix
+run keycheck --fix wrapped.pub
+expect_rc 0 "--fix wrapped"
+expect_out "$R3" "--fix joins wrapped lines"
+run keycheck --fix crlf.pub
+expect_out "$ED" "--fix strips CR"
+run keycheck --fix bom.pub
+expect_out "$ED" "--fix strips the BOM"
+run keycheck --fix u16.pub
+expect_out "$ED" "--fix turns UTF-16 into ASCII"
+run keycheck --fix r3.rfc
+expect_out_has "$(publine r3.pub)" "--fix turns RFC 4716 into one line"
+run keycheck --fix roca.pub
+expect_rc 1 "--fix refuses a weak key"
+expect_out "" "--fix prints nothing for a weak key"
+
+# ---- usage and I/O
+run keycheck
+expect_rc 2 "no file"
+run keycheck --format xml ed.pub
+expect_rc 2 "unknown format"
+run keycheck missing.pub
+expect_rc 3 "missing file"
+run keycheck - < ed.pub
+expect_ok "stdin"
+
+finish
