@@ -212,6 +212,17 @@ static int all_b64(const uint8_t *in, size_t s, size_t e)
     return e > s;
 }
 
+/* A piece of a wrapped key: base64 with '=' only at its end. */
+static int b64_piece(const uint8_t *in, size_t s, size_t e)
+{
+    size_t p = s;
+    while (p < e && is_b64(in[p]) && in[p] != '=')
+        p++;
+    while (p < e && in[p] == '=')
+        p++;
+    return p == e && e - s >= 8;
+}
+
 /* "user:" before the key (Google Cloud and Yandex Cloud metadata); returns
  * where the key starts. */
 static size_t metadata_user(struct kc_ctx *c, const uint8_t *in, size_t ls,
@@ -426,7 +437,7 @@ static void authorized(struct kc_ctx *c, const uint8_t *in, struct span_line *L,
                             memchr(in + s, '=', w - s) != NULL ||
                             memchr(in + s, ',', w - s) != NULL ||
                             kc_is_option(in + s, w - s);
-            if (prev_key != 0 && all_b64(in, s, w) && w - s >= 8 && !optionish) {
+            if (prev_key != 0 && b64_piece(in, s, w) && !kc_is_option(in + s, w - s)) {
                 char msg[KK_MSG_MAX];
                 snprintf(msg, sizeof msg, "this line continues the key on line "
                          "%ld: the key is wrapped", prev_key);
@@ -499,7 +510,7 @@ int kc_check_buffer(const uint8_t *in, size_t len, const struct kc_opts *opts,
                       "an RFC 4716 'SSH2 PUBLIC KEY' block where one-line keys "
                       "are expected");
         authorized(&c, in, L, nl);
-        if (in[len - 1] != '\n' && nl > 0)
+        if (len > 0 && in[len - 1] != '\n' && nl > 0)
             add_fixable(&c, "missing-final-newline", L[nl - 1].no,
                         kc_col(L[nl - 1].ls, len),
                         "end the file with a newline", "the last line has no "

@@ -79,7 +79,6 @@ INLINE void expand(struct bf *const *st, const uint32_t *const *key,
     uint32_t l[LANES] = {0}, r[LANES] = {0};
 
     UNROLL
-
     for (int k = 0; k < n; k++)
         for (int i = 0; i < 18; i++)
             st[k]->w[i] ^= key[k][i % HASH_WORDS];
@@ -108,8 +107,8 @@ INLINE void bcrypt_hash(struct bf *const *st, const uint32_t *pass,
     const uint32_t *passes[LANES] = {pass, pass};
     uint32_t c[LANES][8];
 
-    UNROLL
 
+    UNROLL
     for (int k = 0; k < n; k++)
         memcpy(st[k]->w, bf_pi, sizeof bf_pi);
     expand(st, passes, salt, n);

@@ -23,14 +23,21 @@ bash scripts/install-deps.sh
 # run PRESET: configure, build, test; ctest prints its own summary.
 run() {
     echo "== $1: configure"
-    cmake --preset "$1"
+    cmake --preset "$1" || return 1
     echo "== $1: build"
-    cmake --build --preset "$1"
+    cmake --build --preset "$1" || return 1
     echo "== $1: test"
-    ctest --preset "$1" --no-tests=error
+    ctest --preset "$1" --no-tests=error || return 1
 }
 
-run default
+# With --asan the sanitizer run goes ahead even when the first one failed,
+# so one CI run reports both.
+failed=()
+run default || failed+=(default)
 if [ $asan -eq 1 ]; then
-    run asan
+    run asan || failed+=(asan)
+fi
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "test.sh: FAILED in: ${failed[*]}" >&2
+    exit 1
 fi

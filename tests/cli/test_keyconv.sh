@@ -4,6 +4,8 @@ source "$KK_LIB"
 need ssh-keygen
 
 TRY="Try 'keyconv --help'."
+# The formats keykit reads and writes, in registry order (the hint lists them).
+FORMATS="openssh, ppk3, ppk2, pem, pkcs8, sshcom, openssh-pub, rfc4716, spki, pkcs1-pub"
 
 # ---- help and version
 run keyconv --help
@@ -78,14 +80,14 @@ expect_no_file out1 "--passout with --no-encrypt"
 run keyconv --to xyz ed out1
 expect_rc 2 "unknown --to"
 expect_err "keyconv: --to: unknown format 'xyz'
-keyconv: hint: use one of: openssh, ppk3, ppk2, pem, pkcs8, openssh-pub, rfc4716, spki, pkcs1-pub
+keyconv: hint: use one of: $FORMATS
 $TRY" "unknown --to"
 expect_no_file out1 "unknown --to"
 
 run keyconv --from xyz ed out1
 expect_rc 2 "unknown --from"
 expect_err "keyconv: --from: unknown format 'xyz'
-keyconv: hint: use one of: openssh, ppk3, ppk2, pem, pkcs8, openssh-pub, rfc4716, spki, pkcs1-pub
+keyconv: hint: use one of: $FORMATS
 $TRY" "unknown --from"
 expect_no_file out1 "unknown --from"
 

@@ -5,6 +5,8 @@ source "$KK_LIB"
 need ssh-keygen
 
 TRY="Try 'keygen --help'."
+# The private formats keykit writes, in registry order (the hint lists them).
+PRIVATE_FORMATS="openssh, ppk3, ppk2, pem, pkcs8, sshcom"
 
 # ---- help and version
 run keygen --help
@@ -158,14 +160,14 @@ $TRY" "-f -"
 run keygen --format bogus -f nokey
 expect_rc 2 "unknown --format"
 expect_err "keygen: --format: keykit cannot write private keys as 'bogus'
-keygen: hint: use one of: openssh, ppk3, ppk2, pem, pkcs8
+keygen: hint: use one of: $PRIVATE_FORMATS
 $TRY" "unknown --format"
 expect_no_file nokey "unknown --format"
 
 run keygen --format pub -f nokey
 expect_rc 2 "public --format"
 expect_err "keygen: --format: keykit cannot write private keys as 'pub'
-keygen: hint: use one of: openssh, ppk3, ppk2, pem, pkcs8
+keygen: hint: use one of: $PRIVATE_FORMATS
 $TRY" "public --format"
 
 run keygen -C "$(printf 'a\tb')" -f nokey

@@ -8,11 +8,11 @@ need ssh-keygen
 need script
 
 # on_tty CMD [TEXT...]: runs the shell command CMD on a pty and types each
-# TEXT (printf %b) one second apart: the prompt flushes type-ahead, as
-# ssh's does.  Output in $OUT without CRs, CMD's status in $RC.
+# TEXT (printf %b) one second apart, the first after two: the prompt
+# flushes type-ahead, as ssh's does.  Output in $OUT without CRs, CMD's status in $RC.
 on_tty() {
     local cmd=$1; shift
-    OUT=$( (for t in "$@"; do sleep 1; printf '%b' "$t"; done; sleep 1) |
+    OUT=$( (sleep 1; for t in "$@"; do sleep 1; printf '%b' "$t"; done; sleep 1) |
            TERM=xterm timeout 30 script -qec "$cmd; echo \$? > '$T/.rc'" /dev/null 2>&1 |
            tr -d '\r')
     RC=$(cat "$T/.rc" 2>/dev/null || echo 99)
@@ -42,8 +42,9 @@ expect_eq "$RC" 1 "prompt: end of input"
 expect_out_has "keyconv: encpem:1: no passphrase was entered" "prompt: end of input message"
 expect_no_file out3.pem "prompt: end of input"
 
-# A signal at the prompt kills the tool but not the terminal's echo.
-on_tty "keyconv --to pem encpem out6.pem </dev/tty & p=\$!; sleep 1; kill -TERM \$p; wait \$p; echo status=\$?; stty -a </dev/tty | grep -o -- '-\\?echo ' | head -n 1"
+# A signal at the prompt kills the tool but not the terminal's echo.  (The
+# empty TEXTs keep the terminal open well past the kill.)
+on_tty "keyconv --to pem encpem out6.pem </dev/tty & p=\$!; sleep 1; kill -TERM \$p; wait \$p; echo status=\$?; stty -a </dev/tty | grep -o -- '-\\?echo ' | head -n 1" '' '' ''
 expect_out_has "status=143" "SIGTERM at the prompt ends keyconv by the signal"
 case "$OUT" in *-echo*) kk_fail "SIGTERM at the prompt: echo left off" ;; *echo*) kk_pass ;;
     *) kk_fail "SIGTERM at the prompt: no stty output" ;; esac
