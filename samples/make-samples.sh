@@ -154,10 +154,9 @@ encrypted ones use the test-only passphrase \`$P\`; for puttygen,
 \`make-samples.sh --force\` regenerates all of them and rewrites this file
 from the commands it runs (new keys each time).  The tests do not run it.
 
-Which of these keykit reads today, and which wait for a later issue, is in
-the top-level README's format table; \`tests/interop/test_samples.sh\`
-checks that each readable one decodes to the same public key that
-ssh-keygen or openssl reports.
+\`tests/interop/test_samples.sh\` checks that keykit reads every one of
+them with the same public key (and comment) that the tool which made it
+reports, and that the encrypted ones open only with their passphrase.
 
 | file | format | key type | made by | passphrase |
 | --- | --- | --- | --- | --- |

@@ -5,7 +5,9 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <strings.h>
 #include <termios.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
@@ -747,4 +749,277 @@ void kk_cli_list_formats(FILE *f, unsigned need_flags)
                 fmt->decode != NULL ? "" : " [not readable yet]",
                 fmt->encode != NULL ? "" : " [not writable yet]");
     }
+}
+
+/* ---- encryption settings and KDF caps ---- */
+
+void kk_cli_encode_init(struct kk_cli_encode *e)
+{
+    *e = (struct kk_cli_encode){
+        .argon2 = {.flavour = KK_ARGON2ID},
+    };
+}
+
+/* How much of a value a message echoes. */
+#define ECHO_MAX 40
+
+static int echo_len(size_t n)
+{
+    return (int)(n < ECHO_MAX ? n : ECHO_MAX);
+}
+
+/* A --ppk-param number: decimal, 1..max. */
+static int ppk_number(const char *key, const char *val, size_t vlen, unsigned long long max,
+                      uint32_t *out, struct kk_error *err)
+{
+    char text[24];
+    unsigned long long v = 0;
+    size_t i;
+
+    *out = 0;
+    for (i = 0; i < vlen && val[i] >= '0' && val[i] <= '9'; i++)
+        if (v <= max)
+            v = v * 10 + (unsigned long long)(val[i] - '0');
+    if (i < vlen || v == 0)
+        return kk_fail(err, KK_ERR_USAGE, "--ppk-param: %s '%.*s' is not a positive number",
+                       key, echo_len(vlen), val);
+    if (v > max) {
+        snprintf(text, sizeof text, "%llu", max);
+        return kk_fail(err, KK_ERR_USAGE, "--ppk-param: %s '%.*s' is more than %s", key,
+                       echo_len(vlen), val, text);
+    }
+    *out = (uint32_t)v;
+    return KK_OK;
+}
+
+static int ppk_flavour(const char *val, size_t vlen, struct kk_cli_encode *e,
+                       struct kk_error *err)
+{
+    static const struct {
+        const char *name;
+        enum kk_argon2_flavour f;
+    } names[] = {
+        {"argon2id", KK_ARGON2ID}, {"argon2i", KK_ARGON2I}, {"argon2d", KK_ARGON2D},
+    };
+
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i].name) == vlen && strncasecmp(names[i].name, val, vlen) == 0) {
+            e->argon2.flavour = names[i].f;
+            return KK_OK;
+        }
+    return kk_fail(err, KK_ERR_USAGE, "--ppk-param: kdf '%.*s' is not argon2id, argon2i or argon2d",
+                   echo_len(vlen), val);
+}
+
+/* One KEY=VALUE of --ppk-param, as puttygen's option of that name. */
+static int ppk_item(const char *item, size_t n, struct kk_cli_encode *e, struct kk_error *err)
+{
+    static const char *const keys[] = {"kdf", "memory", "passes", "parallelism", "version"};
+    size_t klen = strcspn(item, "=,");
+    const char *key = NULL;
+
+    if (klen > n)
+        klen = n;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strlen(keys[i]) == klen && strncmp(keys[i], item, klen) == 0)
+            key = keys[i];
+    if (n == 0)
+        return kk_fail(err, KK_ERR_USAGE, "--ppk-param: empty parameter (a comma too many)");
+    if (key == NULL) {
+        kk_fail(err, KK_ERR_USAGE, "--ppk-param: unknown parameter '%.*s'", echo_len(klen), item);
+        return kk_hint(err, "use kdf, memory, passes, parallelism or version");
+    }
+    if (klen == n || klen + 1 == n)
+        return kk_fail(err, KK_ERR_USAGE, "--ppk-param: '%s' needs a value (%s=...)", key, key);
+
+    const char *val = item + klen + 1;
+    size_t vlen = n - klen - 1;
+    if (strcmp(key, "kdf") == 0) {
+        e->argon2_set |= KK_CLI_ARGON2_KDF;
+        return ppk_flavour(val, vlen, e, err);
+    }
+    if (strcmp(key, "memory") == 0) {
+        e->argon2_set |= KK_CLI_ARGON2_MEMORY;
+        return ppk_number(key, val, vlen, 0xFFFFFFFFull, &e->argon2.memory_kib, err);
+    }
+    if (strcmp(key, "passes") == 0) {
+        e->argon2_set |= KK_CLI_ARGON2_PASSES;
+        return ppk_number(key, val, vlen, 0xFFFFFFFFull, &e->argon2.passes, err);
+    }
+    if (strcmp(key, "parallelism") == 0) {
+        /* libargon2 takes at most 2^24 - 1 lanes. */
+        e->argon2_set |= KK_CLI_ARGON2_PARALLELISM;
+        return ppk_number(key, val, vlen, 0xFFFFFFull, &e->argon2.parallelism, err);
+    }
+    if (vlen == 1 && (val[0] == '2' || val[0] == '3')) {
+        e->ppk_version = val[0] - '0';
+        return KK_OK;
+    }
+    return kk_fail(err, KK_ERR_USAGE, "--ppk-param: version '%.*s' is not 2 or 3",
+                   echo_len(vlen), val);
+}
+
+int kk_cli_encode_option(int opt, char *arg, struct kk_cli_encode *e,
+                         struct kk_limits *lim, struct kk_error *err)
+{
+    unsigned long long v = 0;
+    int rc;
+
+    switch (opt) {
+    case KK_CLI_OPT_CIPHER:
+        if (arg[0] == '\0')
+            return kk_fail(err, KK_ERR_USAGE, "--cipher: the cipher name is empty");
+        e->cipher = arg;
+        return KK_OK;
+    case KK_CLI_OPT_ROUNDS:
+        rc = kk_cli_parse_size("--rounds", arg, 0, 0xFFFFFFFFull, &v, err);
+        e->rounds = (unsigned)v;
+        return rc;
+    case KK_CLI_OPT_PPK_PARAM:
+        e->ppk_param = 1;
+        for (const char *p = arg;; p++) {
+            size_t n = strcspn(p, ",");
+            if ((rc = ppk_item(p, n, e, err)) != KK_OK)
+                return rc;
+            p += n;
+            if (*p == '\0')
+                return KK_OK;
+        }
+    case KK_CLI_OPT_MAX_KDF_ROUNDS:
+        rc = kk_cli_parse_size("--max-kdf-rounds", arg, 0, 0xFFFFFFFFull, &v, err);
+        if (rc == KK_OK)
+            lim->max_kdf_rounds = (unsigned)v;
+        return rc;
+    case KK_CLI_OPT_MAX_ARGON2_MEMORY:
+        rc = kk_cli_parse_size("--max-argon2-memory", arg, 0, 0xFFFFFFFFull, &v, err);
+        if (rc == KK_OK)
+            lim->max_argon2_memory = (unsigned)v;
+        return rc;
+    case KK_CLI_OPT_MAX_ARGON2_PASSES:
+        rc = kk_cli_parse_size("--max-argon2-passes", arg, 0, 0xFFFFFFFFull, &v, err);
+        if (rc == KK_OK)
+            lim->max_argon2_passes = (unsigned)v;
+        return rc;
+    case KK_CLI_OPT_MAX_ARGON2_PARALLELISM:
+        rc = kk_cli_parse_size("--max-argon2-parallelism", arg, 0, 0xFFFFFFull, &v, err);
+        if (rc == KK_OK)
+            lim->max_argon2_parallelism = (unsigned)v;
+        return rc;
+    default:
+        return kk_fail(err, KK_ERR_INTERNAL, "option %d is not an encoding option", opt);
+    }
+}
+
+static int over_cap(struct kk_error *err, const char *what, unsigned long long v,
+                    unsigned cap, const char *unit, const char *flag)
+{
+    kk_fail(err, KK_ERR_USAGE, "%s%llu is more than the limit of %u%s", what, v, cap, unit);
+    return kk_hint(err, "raise the limit with %s", flag);
+}
+
+static int is_ppk(const struct kk_format *f)
+{
+    return f != NULL && (strcmp(f->name, "ppk2") == 0 || strcmp(f->name, "ppk3") == 0);
+}
+
+int kk_cli_encode_prepare(struct kk_cli_encode *e, const struct kk_limits *lim,
+                          const char *to_name, const struct kk_format **fmt,
+                          struct kk_error *err)
+{
+    const struct kk_format *f = *fmt;
+    struct kk_argon2_params *a = &e->argon2;
+
+    if (e->ppk_param && !is_ppk(f))
+        return kk_fail(err, KK_ERR_USAGE, "--ppk-param applies only to PuTTY output "
+                       "(ppk, ppk2, ppk3), not %s", f != NULL ? f->name : "this format");
+    if (is_ppk(f) && e->ppk_version != 0) {
+        const char *want = e->ppk_version == 2 ? "ppk2" : "ppk3";
+        /* "ppk" and a .ppk name leave the version open; ppk2 or ppk3 do not. */
+        if (to_name != NULL && is_ppk(kk_format_by_name(to_name)) &&
+            strcasecmp(to_name, "ppk") != 0 && strcasecmp(to_name, want) != 0)
+            return kk_fail(err, KK_ERR_USAGE, "--ppk-param: version=%d contradicts the "
+                           "format %s", e->ppk_version, to_name);
+        f = kk_format_by_name(want);
+        if (f == NULL || f->encode == NULL)
+            return kk_fail(err, KK_ERR_UNSUPPORTED, "keykit cannot write %s yet", want);
+        *fmt = f;
+    }
+    if (e->rounds > lim->max_kdf_rounds)
+        return over_cap(err, "--rounds: ", e->rounds, lim->max_kdf_rounds, "",
+                        "--max-kdf-rounds");
+    if (!is_ppk(f))
+        return KK_OK;
+    if (strcmp(f->name, "ppk2") == 0) {
+        if (e->argon2_set != 0)
+            return kk_fail(err, KK_ERR_USAGE, "--ppk-param: kdf, memory, passes and "
+                           "parallelism apply only to version 3 (ppk3)");
+        return KK_OK;
+    }
+    /* PPK v3 takes --rounds as its Argon2 passes, as its codec does. */
+    if (e->argon2_set != 0 && !(e->argon2_set & KK_CLI_ARGON2_PASSES))
+        a->passes = e->rounds;
+    if (a->memory_kib > lim->max_argon2_memory)
+        return over_cap(err, "--ppk-param: memory=", a->memory_kib, lim->max_argon2_memory,
+                        " KiB", "--max-argon2-memory");
+    if (e->argon2_set & KK_CLI_ARGON2_PASSES) {
+        if (a->passes > lim->max_argon2_passes)
+            return over_cap(err, "--ppk-param: passes=", a->passes, lim->max_argon2_passes,
+                            "", "--max-argon2-passes");
+    } else if (e->rounds > lim->max_argon2_passes) {
+        return over_cap(err, "--rounds: ", e->rounds, lim->max_argon2_passes, "",
+                        "--max-argon2-passes");
+    }
+    if (a->parallelism > lim->max_argon2_parallelism)
+        return over_cap(err, "--ppk-param: parallelism=", a->parallelism,
+                        lim->max_argon2_parallelism, "", "--max-argon2-parallelism");
+    /* Argon2 needs 8 KiB per lane. */
+    uint32_t lanes = a->parallelism != 0 ? a->parallelism : 1;
+    if (a->memory_kib != 0 && a->memory_kib / 8 < lanes)
+        return kk_fail(err, KK_ERR_USAGE, "--ppk-param: memory=%u is less than 8 KiB for "
+                       "each of %u lanes", (unsigned)a->memory_kib, (unsigned)lanes);
+    return KK_OK;
+}
+
+struct kk_encode_opts kk_cli_encode_opts(const struct kk_cli_encode *e, const char *pw,
+                                         size_t pwlen)
+{
+    return (struct kk_encode_opts){
+        .passphrase = pw,
+        .passlen = pw != NULL ? pwlen : 0,
+        .cipher = e->cipher,
+        .rounds = e->rounds,
+        .argon2 = e->argon2_set != 0 ? &e->argon2 : NULL,
+    };
+}
+
+void kk_cli_encode_warn_unused(const struct kk_cli_encode *e, const char *out_name)
+{
+    if (e->cipher != NULL)
+        kk_cli_warn("--cipher has no effect: %s is not encrypted", out_name);
+    if (e->rounds != 0)
+        kk_cli_warn("--rounds has no effect: %s is not encrypted", out_name);
+    if (e->argon2_set != 0)
+        kk_cli_warn("--ppk-param kdf, memory, passes and parallelism have no effect: "
+                    "%s is not encrypted", out_name);
+}
+
+struct kk_limits kk_cli_readback_limits(const struct kk_limits *user)
+{
+    struct kk_limits lim = kk_limits_default();
+
+    if (user->max_input > lim.max_input)
+        lim.max_input = user->max_input;
+    if (user->max_decompressed > lim.max_decompressed)
+        lim.max_decompressed = user->max_decompressed;
+    if (user->rsa_max_bits > lim.rsa_max_bits)
+        lim.rsa_max_bits = user->rsa_max_bits;
+    if (user->max_kdf_rounds > lim.max_kdf_rounds)
+        lim.max_kdf_rounds = user->max_kdf_rounds;
+    if (user->max_argon2_memory > lim.max_argon2_memory)
+        lim.max_argon2_memory = user->max_argon2_memory;
+    if (user->max_argon2_passes > lim.max_argon2_passes)
+        lim.max_argon2_passes = user->max_argon2_passes;
+    if (user->max_argon2_parallelism > lim.max_argon2_parallelism)
+        lim.max_argon2_parallelism = user->max_argon2_parallelism;
+    return lim;
 }

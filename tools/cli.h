@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <getopt.h>
 #include "../core/error.h"
+#include "../core/kdf.h"
 #include "../core/limits.h"
 #include "../core/pass.h"
 #include "../formats/format.h"
@@ -134,5 +135,62 @@ int kk_cli_output_format(const char *name, const char *out_path,
 void kk_cli_format_names(char *out, size_t size, int writing, unsigned need_flags);
 /* Lists the format names (with summaries) for --help. */
 void kk_cli_list_formats(FILE *f, unsigned need_flags);
+
+/* ---- encryption settings and KDF caps (keyconv and keygen) ---- */
+
+/* Long-option values of the options kk_cli_encode_option parses; a tool
+ * lists the ones it takes in its struct option table. */
+enum kk_cli_encode_opt {
+    KK_CLI_OPT_CIPHER = 0x1000,         /* --cipher NAME */
+    KK_CLI_OPT_ROUNDS,                  /* --rounds N */
+    KK_CLI_OPT_PPK_PARAM,               /* --ppk-param K=V,... */
+    KK_CLI_OPT_MAX_KDF_ROUNDS,          /* --max-kdf-rounds N */
+    KK_CLI_OPT_MAX_ARGON2_MEMORY,       /* --max-argon2-memory KIB */
+    KK_CLI_OPT_MAX_ARGON2_PASSES,       /* --max-argon2-passes N */
+    KK_CLI_OPT_MAX_ARGON2_PARALLELISM,  /* --max-argon2-parallelism N */
+};
+
+/* Which Argon2 fields --ppk-param set. */
+enum {
+    KK_CLI_ARGON2_KDF = 1u << 0,
+    KK_CLI_ARGON2_MEMORY = 1u << 1,
+    KK_CLI_ARGON2_PASSES = 1u << 2,
+    KK_CLI_ARGON2_PARALLELISM = 1u << 3,
+};
+
+struct kk_cli_encode {
+    const char *cipher;               /* NULL: the format's default */
+    unsigned rounds;                  /* 0: the format's default */
+    int ppk_param;                    /* --ppk-param was given */
+    int ppk_version;                  /* version=2|3, 0 if not given */
+    unsigned argon2_set;              /* KK_CLI_ARGON2_* */
+    /* Fields not set stay 0 (the format's default), the flavour Argon2id. */
+    struct kk_argon2_params argon2;
+};
+
+void kk_cli_encode_init(struct kk_cli_encode *e);
+/* Parses one of the KK_CLI_OPT_* options: the settings go to e, the caps
+ * to lim.  Bad values are usage errors naming the option (and for
+ * --ppk-param the bad key). */
+int kk_cli_encode_option(int opt, char *arg, struct kk_cli_encode *e,
+                         struct kk_limits *lim, struct kk_error *err);
+/* Once the output format is known (and all options parsed, so the caps are
+ * final): applies --ppk-param version= to a PPK format (*fmt may change
+ * between ppk2 and ppk3; to_name is the name the user gave, or NULL),
+ * refuses --ppk-param for other formats, and checks --rounds and the
+ * Argon2 settings against the caps in lim (usage errors naming the flag
+ * that raises a cap). */
+int kk_cli_encode_prepare(struct kk_cli_encode *e, const struct kk_limits *lim,
+                          const char *to_name, const struct kk_format **fmt,
+                          struct kk_error *err);
+/* The codec options for writing with passphrase pw (NULL: unencrypted). */
+struct kk_encode_opts kk_cli_encode_opts(const struct kk_cli_encode *e, const char *pw,
+                                         size_t pwlen);
+/* Warns for each setting given that an unencrypted output ignores. */
+void kk_cli_encode_warn_unused(const struct kk_cli_encode *e, const char *out_name);
+
+/* Caps for reading back what a tool itself wrote: the user's caps, raised
+ * to the defaults so a lowered cap cannot refuse the tool's own output. */
+struct kk_limits kk_cli_readback_limits(const struct kk_limits *user);
 
 #endif

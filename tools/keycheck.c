@@ -207,8 +207,7 @@ static void print_sarif(const struct kc_file *files, size_t n)
 {
     printf("{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
            "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {"
-           "\"name\": \"keycheck\", \"version\": \"%s\", \"informationUri\": "
-           "\"https://github.com/keykit/keykit\", \"rules\": [", KK_VERSION);
+           "\"name\": \"keycheck\", \"version\": \"%s\", \"rules\": [", KK_VERSION);
     for (size_t r = 0; r < kc_nrules; r++) {
         printf("%s\n      {\"id\": ", r ? "," : "");
         json_str(kc_rules[r].id);

@@ -83,6 +83,9 @@ w('edlen.pub', line('ssh-ed25519', s(b'ssh-ed25519') + s(bytes(31)), 'x'))
 w('offcurve.pub', line('ecdsa-sha2-nistp256', s(b'ecdsa-sha2-nistp256') + s(b'nistp256') + s(b'\x04' + bytes(range(64))), 'x'))
 w('skecdsa.pub', line('sk-ecdsa-sha2-nistp256@openssh.com', s(b'sk-ecdsa-sha2-nistp256@openssh.com') + s(b'nistp256') + s(bytes.fromhex('046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c2964fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5')) + s(b'ssh:'), 'sk'))
 w('dsa.pub', line('ssh-dss', s(b'ssh-dss') + mp(p) + mp(prime(160)) + mp(2) + mp(pow(2, 12345, p)), 'dsa'))
+w('badcurve.pub', line('ecdsa-sha2-nistp256', s(b'ecdsa-sha2-nistp256') + s(b'nistp384') + s(b'\x04' + bytes(64)), 'x'))
+w('ed448len.pub', line('ssh-ed448', s(b'ssh-ed448') + s(bytes(56)), 'x'))
+w('huge.pub', line('ssh-rsa', rsa(random.getrandbits(16400) | (1 << 16399) | 1), 'x'))
 w('sked.pub', line('sk-ssh-ed25519@openssh.com', s(b'sk-ssh-ed25519@openssh.com') + s(bytes(range(32))) + s(b'ssh:'), 'sk'))
 EOF
 python3 mk.py 7 || { echo "fixture generation failed"; exit 1; }
@@ -132,6 +135,9 @@ chk 1 "trailing.pub:1:9: error: 3 bytes after the end of the key blob [trailing-
 chk 1 "mismatch.pub:1:1: error: the line says 'ssh-rsa' but the key blob holds 'ssh-ed25519' [type-mismatch]" mismatch.pub
 chk 1 "offcurve.pub:1:21: error: the ECDSA public point is not on the nistp256 curve [ecdsa-off-curve]" offcurve.pub
 chk 1 "edlen.pub:1:13: error: the Ed25519 key is 31 bytes long; it must be 32 [ed25519-length]" edlen.pub
+chk 1 "badcurve.pub:1:21: error: the blob names curve 'nistp384' for a nistp256 key [bad-blob]" badcurve.pub
+chk 1 "ed448len.pub:1:11: error: the Ed448 key is 56 bytes long; it must be 57 [ed448-length]" ed448len.pub
+chk 1 "huge.pub:1:9: error: RSA key of 16400 bits is larger than 16384 bits [rsa-too-large]" huge.pub
 chk 1 "rsa1024.pub:1:9: error: RSA key of 1024 bits is too small (at least 2048 bits are needed) [rsa-too-small]" rsa1024.pub
 chk 1 "expeven.pub:1:9: error: the RSA public exponent is even [rsa-exponent-even]" expeven.pub
 chk 1 "exp1.pub:1:9: error: the RSA public exponent is 1; it must be at least 3 [rsa-exponent-small]" exp1.pub
