@@ -14,7 +14,6 @@ enum {
     OPT_FORCE,
     OPT_FROM,
     OPT_MAX_INPUT,
-    OPT_MAX_KDF,
     OPT_MAX_RSA,
     OPT_NO_ENCRYPT,
     OPT_PASSIN,
@@ -24,18 +23,24 @@ enum {
 
 /* Sorted by name. */
 static const struct option long_options[] = {
-    {"comment",        required_argument, NULL, OPT_COMMENT},
-    {"force",          no_argument,       NULL, OPT_FORCE},
-    {"from",           required_argument, NULL, OPT_FROM},
-    {"help",           no_argument,       NULL, 'h'},
-    {"max-input-size", required_argument, NULL, OPT_MAX_INPUT},
-    {"max-kdf-rounds", required_argument, NULL, OPT_MAX_KDF},
-    {"max-rsa-bits",   required_argument, NULL, OPT_MAX_RSA},
-    {"no-encrypt",     no_argument,       NULL, OPT_NO_ENCRYPT},
-    {"passin",         required_argument, NULL, OPT_PASSIN},
-    {"passout",        required_argument, NULL, OPT_PASSOUT},
-    {"to",             required_argument, NULL, OPT_TO},
-    {"version",        no_argument,       NULL, 'V'},
+    {"cipher",                 required_argument, NULL, KK_CLI_OPT_CIPHER},
+    {"comment",                required_argument, NULL, OPT_COMMENT},
+    {"force",                  no_argument,       NULL, OPT_FORCE},
+    {"from",                   required_argument, NULL, OPT_FROM},
+    {"help",                   no_argument,       NULL, 'h'},
+    {"max-argon2-memory",      required_argument, NULL, KK_CLI_OPT_MAX_ARGON2_MEMORY},
+    {"max-argon2-parallelism", required_argument, NULL, KK_CLI_OPT_MAX_ARGON2_PARALLELISM},
+    {"max-argon2-passes",      required_argument, NULL, KK_CLI_OPT_MAX_ARGON2_PASSES},
+    {"max-input-size",         required_argument, NULL, OPT_MAX_INPUT},
+    {"max-kdf-rounds",         required_argument, NULL, KK_CLI_OPT_MAX_KDF_ROUNDS},
+    {"max-rsa-bits",           required_argument, NULL, OPT_MAX_RSA},
+    {"no-encrypt",             no_argument,       NULL, OPT_NO_ENCRYPT},
+    {"passin",                 required_argument, NULL, OPT_PASSIN},
+    {"passout",                required_argument, NULL, OPT_PASSOUT},
+    {"ppk-param",              required_argument, NULL, KK_CLI_OPT_PPK_PARAM},
+    {"rounds",                 required_argument, NULL, KK_CLI_OPT_ROUNDS},
+    {"to",                     required_argument, NULL, OPT_TO},
+    {"version",                no_argument,       NULL, 'V'},
     {NULL, 0, NULL, 0},
 };
 
@@ -44,6 +49,7 @@ struct conv {
     const char *from, *to, *comment;
     int force, no_encrypt;
     struct kk_limits lim;
+    struct kk_cli_encode enc;
     struct kk_cli_pass passin, passout;
 };
 
@@ -58,11 +64,24 @@ static void usage(void)
            "  --passin SPEC           passphrase of the input\n"
            "  --passout SPEC          encrypt the output with this passphrase\n"
            "  --no-encrypt            write the output unencrypted even if the input was encrypted\n"
+           "  --cipher NAME           cipher of an encrypted output (openssh: aes256-ctr,\n"
+           "                          aes256-gcm@openssh.com, chacha20-poly1305@openssh.com,\n"
+           "                          ...; pem, pkcs8: an OpenSSL CBC cipher such as aes-256-cbc)\n"
+           "  --rounds N              KDF cost of an encrypted output: bcrypt rounds (openssh,\n"
+           "                          default 16), PBKDF2 iterations (pkcs8), Argon2 passes (ppk3)\n"
+           "  --ppk-param K=V,...     PuTTY output, as puttygen's: kdf=argon2id|argon2i|argon2d,\n"
+           "                          memory=KIB, passes=N, parallelism=N, version=2|3\n"
            "  --comment TEXT          set the output's comment\n"
            "  --force                 replace an existing OUT\n"
-           "  --max-input-size BYTES  input size cap (default 1M; k, M, G suffixes)\n"
-           "  --max-rsa-bits BITS     RSA size cap (default %u)\n"
-           "  --max-kdf-rounds N      KDF rounds/iterations cap (default %u)\n"
+           "\n"
+           "Caps on what an input may cost (raise them only for files you trust):\n"
+           "  --max-input-size BYTES  input size (default 1M; k, M, G suffixes)\n"
+           "  --max-rsa-bits BITS     RSA key size (default %u)\n"
+           "  --max-kdf-rounds N      bcrypt rounds, PBKDF2 iterations (default %u)\n"
+           "  --max-argon2-memory KIB       Argon2 memory (default %u)\n"
+           "  --max-argon2-passes N         Argon2 passes (default %u)\n"
+           "  --max-argon2-parallelism N    Argon2 lanes (default %u)\n"
+           "\n"
            "  -h, --help              show this help\n"
            "  -V, --version           show the version\n"
            "\n"
@@ -72,7 +91,8 @@ static void usage(void)
            "passphrase unless --passout or --no-encrypt says otherwise.\n"
            "\n"
            "Formats:\n",
-           KK_DEFAULT_RSA_MAX_BITS, KK_DEFAULT_MAX_KDF_ROUNDS);
+           KK_DEFAULT_RSA_MAX_BITS, KK_DEFAULT_MAX_KDF_ROUNDS, KK_DEFAULT_MAX_ARGON2_MEMORY,
+           KK_DEFAULT_MAX_ARGON2_PASSES, KK_DEFAULT_MAX_ARGON2_PARALLELISM);
     kk_cli_list_formats(stdout, 0);
     printf("\nExit status: 0 done, 1 bad key or input, 2 usage error, 3 I/O error.\n");
 }
@@ -113,10 +133,14 @@ static int parse_args(struct conv *c, int argc, char **argv)
                     c->lim.max_decompressed = KK_DEFAULT_MAX_DECOMPRESSED;
             }
             break;
-        case OPT_MAX_KDF:
-            rc = kk_cli_parse_size("--max-kdf-rounds", optarg, 0, 0xFFFFFFFFull, &v, &err);
-            if (rc == KK_OK)
-                c->lim.max_kdf_rounds = (unsigned)v;
+        case KK_CLI_OPT_CIPHER:
+        case KK_CLI_OPT_ROUNDS:
+        case KK_CLI_OPT_PPK_PARAM:
+        case KK_CLI_OPT_MAX_KDF_ROUNDS:
+        case KK_CLI_OPT_MAX_ARGON2_MEMORY:
+        case KK_CLI_OPT_MAX_ARGON2_PASSES:
+        case KK_CLI_OPT_MAX_ARGON2_PARALLELISM:
+            rc = kk_cli_encode_option(opt, optarg, &c->enc, &c->lim, &err);
             break;
         case OPT_MAX_RSA:
             rc = kk_cli_parse_size("--max-rsa-bits", optarg, 0, 65536, &v, &err);
@@ -169,23 +193,6 @@ static int same_file(const char *a, const char *b)
            sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-/* Caps for reading back what keyconv itself wrote: the user's caps, raised
- * to the defaults so a lowered cap cannot refuse keyconv's own output. */
-static struct kk_limits readback_limits(const struct kk_limits *user)
-{
-    struct kk_limits lim = kk_limits_default();
-
-    if (user->max_input > lim.max_input)
-        lim.max_input = user->max_input;
-    if (user->max_decompressed > lim.max_decompressed)
-        lim.max_decompressed = user->max_decompressed;
-    if (user->rsa_max_bits > lim.rsa_max_bits)
-        lim.rsa_max_bits = user->rsa_max_bits;
-    if (user->max_kdf_rounds > lim.max_kdf_rounds)
-        lim.max_kdf_rounds = user->max_kdf_rounds;
-    return lim;
-}
-
 static int convert(struct conv *c)
 {
     struct kk_error err;
@@ -210,7 +217,8 @@ static int convert(struct conv *c)
      * before a passphrase is asked for. */
     if (c->from != NULL && (rc = kk_cli_input_format(c->from, &fin, &err)) != KK_OK)
         goto fail;
-    if ((rc = kk_cli_output_format(c->to, c->out, &fout, &err)) != KK_OK)
+    if ((rc = kk_cli_output_format(c->to, c->out, &fout, &err)) != KK_OK ||
+        (rc = kk_cli_encode_prepare(&c->enc, &c->lim, c->to, &fout, &err)) != KK_OK)
         goto fail;
     if (same_file(c->in, c->out)) {
         kk_fail(&err, KK_ERR_USAGE, "IN and OUT are the same file; keyconv never changes its input");
@@ -277,12 +285,15 @@ static int convert(struct conv *c)
         }
     }
     {
-        struct kk_encode_opts eopts = { .passphrase = pw, .passlen = pwlen };
+        struct kk_encode_opts eopts = kk_cli_encode_opts(&c->enc, pw, pwlen);
         rc = fout->encode(key, &eopts, &enc, &err);
         if (rc == KK_ERR_UNSUPPORTED && pw != NULL) {
             kk_hint(&err, "use --no-encrypt to write it unencrypted, or --to pkcs8");
             goto fail;
         }
+        /* A setting the codec refuses (--cipher) is the user's option. */
+        if (rc == KK_ERR_USAGE)
+            goto fail;
         if (rc != KK_OK)
             goto fail_out;
         if (!kk_buf_ok(&enc)) {
@@ -294,7 +305,7 @@ static int convert(struct conv *c)
     /* Prove the bytes open again, with the output passphrase, as the same
      * key before anything is written. */
     if (fout->decode != NULL) {
-        struct kk_limits blim = readback_limits(&c->lim);
+        struct kk_limits blim = kk_cli_readback_limits(&c->lim);
         struct kk_decode_opts bopts = { .limits = &blim, .pass = &pback };
         struct kk_error berr;
         kk_error_clear(&berr);
@@ -312,6 +323,8 @@ static int convert(struct conv *c)
         }
     }
 
+    if (pw == NULL)
+        kk_cli_encode_warn_unused(&c->enc, out_name);
     if (warn_plain)
         kk_cli_warn("writing %s unencrypted; the input was encrypted", out_name);
     rc = kk_write_file(c->out, enc.data, enc.len,
@@ -352,6 +365,7 @@ int main(int argc, char **argv)
     kk_cli_init("keyconv");
     kk_cli_pass_init(&c.passin, "--passin");
     kk_cli_pass_init(&c.passout, "--passout");
+    kk_cli_encode_init(&c.enc);
     status = parse_args(&c, argc, argv);
     if (status < 0)
         status = convert(&c);

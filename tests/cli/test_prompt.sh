@@ -44,7 +44,7 @@ expect_no_file out3.pem "prompt: end of input"
 
 # A signal at the prompt kills the tool but not the terminal's echo.  (The
 # empty TEXTs keep the terminal open well past the kill.)
-on_tty "keyconv --to pem encpem out6.pem </dev/tty & p=\$!; sleep 1; kill -TERM \$p; wait \$p; echo status=\$?; stty -a </dev/tty | grep -o -- '-\\?echo ' | head -n 1" '' '' ''
+on_tty "keyconv --to pem encpem out6.pem </dev/tty & p=\$!; sleep 2; kill -TERM \$p; wait \$p; echo status=\$?; stty -a </dev/tty | grep -o -- '-\\?echo ' | head -n 1" '' '' '' '' ''
 expect_out_has "status=143" "SIGTERM at the prompt ends keyconv by the signal"
 case "$OUT" in *-echo*) kk_fail "SIGTERM at the prompt: echo left off" ;; *echo*) kk_pass ;;
     *) kk_fail "SIGTERM at the prompt: no stty output" ;; esac
