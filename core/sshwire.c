@@ -160,15 +160,16 @@ static EVP_PKEY *fromdata(const char *alg, int selection, const OSSL_PARAM *para
     return pkey;
 }
 
-static EVP_PKEY *builder_finish(struct builder *b, const char *alg, int selection)
+/* The key from what b holds (NULL if anything failed); frees b either way. */
+static EVP_PKEY *builder_finish(struct builder *b, const char *alg, int priv)
 {
-    OSSL_PARAM *params;
-    EVP_PKEY *pkey;
+    OSSL_PARAM *params = NULL;
+    EVP_PKEY *pkey = NULL;
 
-    if (b->failed || (params = OSSL_PARAM_BLD_to_param(b->bld)) == NULL)
-        return NULL;
-    pkey = fromdata(alg, selection, params);
+    if (!b->failed && (params = OSSL_PARAM_BLD_to_param(b->bld)) != NULL)
+        pkey = fromdata(alg, priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params);
     OSSL_PARAM_free(params);
+    builder_free(b);
     return pkey;
 }
 
@@ -213,7 +214,6 @@ out:
 static EVP_PKEY *build_rsa(const struct fields *f, int priv)
 {
     struct builder b = { .bld = OSSL_PARAM_BLD_new() };
-    EVP_PKEY *pkey = NULL;
 
     if (b.bld == NULL)
         return NULL;
@@ -227,15 +227,12 @@ static EVP_PKEY *build_rsa(const struct fields *f, int priv)
         if (!b.failed)
             push_crt_exponents(&b, d, p, q);
     }
-    pkey = builder_finish(&b, "RSA", priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY);
-    builder_free(&b);
-    return pkey;
+    return builder_finish(&b, "RSA", priv);
 }
 
 static EVP_PKEY *build_dsa(const struct fields *f, int priv)
 {
     struct builder b = { .bld = OSSL_PARAM_BLD_new() };
-    EVP_PKEY *pkey;
 
     if (b.bld == NULL)
         return NULL;
@@ -245,15 +242,12 @@ static EVP_PKEY *build_dsa(const struct fields *f, int priv)
     builder_bn(&b, OSSL_PKEY_PARAM_PUB_KEY, f->dy, 0);
     if (priv)
         builder_bn(&b, OSSL_PKEY_PARAM_PRIV_KEY, f->dx, 1);
-    pkey = builder_finish(&b, "DSA", priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY);
-    builder_free(&b);
-    return pkey;
+    return builder_finish(&b, "DSA", priv);
 }
 
 static EVP_PKEY *build_ec(const struct fields *f, int priv)
 {
     struct builder b = { .bld = OSSL_PARAM_BLD_new() };
-    EVP_PKEY *pkey;
 
     if (b.bld == NULL)
         return NULL;
@@ -264,9 +258,7 @@ static EVP_PKEY *build_ec(const struct fields *f, int priv)
         b.failed = 1;
     if (priv)
         builder_bn(&b, OSSL_PKEY_PARAM_PRIV_KEY, f->scalar, 1);
-    pkey = builder_finish(&b, "EC", priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY);
-    builder_free(&b);
-    return pkey;
+    return builder_finish(&b, "EC", priv);
 }
 
 static EVP_PKEY *build_ed(const struct fields *f, int priv)

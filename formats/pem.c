@@ -369,11 +369,6 @@ out:
     return rc;
 }
 
-static int pem_can_encode(const struct kk_key *key)
-{
-    return key != NULL && key->type != KK_KEY_UNKNOWN;
-}
-
 const struct kk_format kk_fmt_pem = {
     .name = "pem",
     .summary = "traditional PEM: PKCS#1 RSA, SEC1 EC, DSA (PKCS#8 for Ed25519/Ed448)",
@@ -382,5 +377,5 @@ const struct kk_format kk_fmt_pem = {
     .sniff = pem_sniff,
     .decode = pem_decode,
     .encode = pem_encode,
-    .can_encode = pem_can_encode,
+    .can_encode = kk_priv_can_encode,
 };

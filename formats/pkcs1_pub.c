@@ -1,6 +1,5 @@
 /* pkcs1-pub: an RSA public key as PKCS#1 RSAPublicKey in PEM
  * ("-----BEGIN RSA PUBLIC KEY-----"), as written by ssh-keygen -e -m PEM. */
-#include <string.h>
 #include "../core/armor.h"
 #include "pub_common.h"
 
@@ -8,12 +7,7 @@
 
 static int sniff(const uint8_t *in, size_t len)
 {
-    char label[KK_ARMOR_LABEL_MAX];
-
-    if (kk_armor_sniff(in, len, KK_ARMOR_PEM, label) &&
-        strcmp(label, LABEL) == 0)
-        return KK_SNIFF_YES;
-    return KK_SNIFF_NO;
+    return kk_pub_sniff_label(in, len, KK_ARMOR_PEM, LABEL);
 }
 
 static int decode(const uint8_t *in, size_t len,

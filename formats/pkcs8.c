@@ -335,13 +335,9 @@ static int pkcs8_decode(const uint8_t *in, size_t len,
     rc = kk_armor_decode(in, len, KK_ARMOR_PEM, &a, err);
     if (rc != KK_OK)
         goto out;
-    if (a.nheaders != 0) {
-        rc = kk_fail(err, KK_ERR_FORMAT, "unexpected header '%s' in a '%s' block",
-                     a.headers[0].name, a.label);
-        kk_hint(err, "a PKCS#8 block has no headers; remove them");
-        kk_error_at(err, a.begin_line + 1, -1);
+    rc = kk_pub_no_headers(&a, "a PKCS#8 block has no headers; remove them", err);
+    if (rc != KK_OK)
         goto out;
-    }
     rc = kk_pub_check_tail(in, len, a.end_offset, err);
     if (rc != KK_OK)
         goto out;
@@ -452,11 +448,6 @@ out:
     return rc;
 }
 
-static int pkcs8_can_encode(const struct kk_key *key)
-{
-    return key != NULL && key->type != KK_KEY_UNKNOWN;
-}
-
 const struct kk_format kk_fmt_pkcs8 = {
     .name = "pkcs8",
     .summary = "PKCS#8 PEM (\"PRIVATE KEY\", \"ENCRYPTED PRIVATE KEY\"), every key type",
@@ -465,5 +456,5 @@ const struct kk_format kk_fmt_pkcs8 = {
     .sniff = pkcs8_sniff,
     .decode = pkcs8_decode,
     .encode = pkcs8_encode,
-    .can_encode = pkcs8_can_encode,
+    .can_encode = kk_priv_can_encode,
 };

@@ -152,3 +152,8 @@ int kk_priv_require_private(const struct kk_key *key, const char *fmt_name,
                    "format such as openssh-pub");
     return KK_ERR_NOT_PRIVATE;
 }
+
+int kk_priv_can_encode(const struct kk_key *key)
+{
+    return key != NULL && key->type != KK_KEY_UNKNOWN;
+}

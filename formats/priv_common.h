@@ -38,6 +38,10 @@ int kk_priv_finish_key(EVP_PKEY *pkey, int was_encrypted,
                        const struct kk_limits *lim, struct kk_key **out,
                        struct kk_error *err);
 
+/* The can_encode of the OpenSSL-backed formats (pem, pkcs8): every key type
+ * keykit knows. */
+int kk_priv_can_encode(const struct kk_key *key);
+
 /* KK_ERR_NOT_PRIVATE unless key holds a private half. */
 int kk_priv_require_private(const struct kk_key *key, const char *fmt_name,
                             struct kk_error *err);

@@ -29,6 +29,28 @@ static int starts_with(const uint8_t *p, size_t n, const char *s)
     return n >= sl && memcmp(p, s, sl) == 0;
 }
 
+int kk_pub_sniff_label(const uint8_t *in, size_t len, enum kk_armor_style style,
+                       const char *label)
+{
+    char found[KK_ARMOR_LABEL_MAX];
+
+    if (kk_armor_sniff(in, len, style, found) && strcmp(found, label) == 0)
+        return KK_SNIFF_YES;
+    return KK_SNIFF_NO;
+}
+
+int kk_pub_no_headers(const struct kk_armor *a, const char *hint,
+                      struct kk_error *err)
+{
+    if (a->nheaders == 0)
+        return KK_OK;
+    int rc = kk_fail(err, KK_ERR_FORMAT, "unexpected header '%s' in a '%s' block",
+                     a->headers[0].name, a->label);
+    kk_hint(err, "%s", hint);
+    kk_error_at(err, a->begin_line + 1, -1);
+    return rc;
+}
+
 int kk_pub_check_tail(const uint8_t *in, size_t len, size_t off,
                       struct kk_error *err)
 {
@@ -203,13 +225,10 @@ int kk_pub_pem_decode(const uint8_t *in, size_t len,
     rc = kk_armor_decode(in, len, KK_ARMOR_PEM, &a, err);
     if (rc != KK_OK)
         goto out;
-    if (a.nheaders != 0) {
-        rc = kk_fail(err, KK_ERR_FORMAT, "unexpected header '%s' in a '%s' block",
-                     a.headers[0].name, label);
-        kk_hint(err, "a public key block has no headers; remove them");
-        kk_error_at(err, a.begin_line + 1, -1);
+    rc = kk_pub_no_headers(&a, "a public key block has no headers; remove them",
+                           err);
+    if (rc != KK_OK)
         goto out;
-    }
     rc = kk_pub_check_tail(in, len, a.end_offset, err);
     if (rc != KK_OK)
         goto out;

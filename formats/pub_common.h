@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "../core/armor.h"
 #include "format.h"
 
 /* The decode limits, or the defaults when opts or opts->limits is NULL. */
@@ -15,6 +16,16 @@ const struct kk_limits *kk_pub_limits(const struct kk_decode_opts *opts,
  * armoured block).  Another BEGIN line fails with KK_ERR_FORMAT "more than one
  * key (line N)", other text with KK_ERR_TRAILING. */
 int kk_pub_check_tail(const uint8_t *in, size_t len, size_t off,
+                      struct kk_error *err);
+
+/* KK_SNIFF_YES when in starts (after blank lines) an armoured block of this
+ * style whose BEGIN label is exactly label, else KK_SNIFF_NO. */
+int kk_pub_sniff_label(const uint8_t *in, size_t len, enum kk_armor_style style,
+                       const char *label);
+
+/* KK_ERR_FORMAT, at the first header's line and with hint as the fix, when
+ * a block whose format has no headers carries one. */
+int kk_pub_no_headers(const struct kk_armor *a, const char *hint,
                       struct kk_error *err);
 
 /* Copies at most max bytes of s into out (size max+1) as printable text, so

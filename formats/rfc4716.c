@@ -13,12 +13,7 @@
 
 static int sniff(const uint8_t *in, size_t len)
 {
-    char label[KK_ARMOR_LABEL_MAX];
-
-    if (kk_armor_sniff(in, len, KK_ARMOR_SSH2, label) &&
-        strcmp(label, LABEL) == 0)
-        return KK_SNIFF_YES;
-    return KK_SNIFF_NO;
+    return kk_pub_sniff_label(in, len, KK_ARMOR_SSH2, LABEL);
 }
 
 /* RFC 4716 3.3.2 lets a header value be quoted; the quotes are not part of it. */

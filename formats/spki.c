@@ -1,6 +1,5 @@
 /* spki: the X.509 SubjectPublicKeyInfo in PEM ("-----BEGIN PUBLIC KEY-----"),
  * as written by openssl pkey -pubout and ssh-keygen -e -m PKCS8. */
-#include <string.h>
 #include "../core/armor.h"
 #include "pub_common.h"
 
@@ -8,12 +7,7 @@
 
 static int sniff(const uint8_t *in, size_t len)
 {
-    char label[KK_ARMOR_LABEL_MAX];
-
-    if (kk_armor_sniff(in, len, KK_ARMOR_PEM, label) &&
-        strcmp(label, LABEL) == 0)
-        return KK_SNIFF_YES;
-    return KK_SNIFF_NO;
+    return kk_pub_sniff_label(in, len, KK_ARMOR_PEM, LABEL);
 }
 
 static int decode(const uint8_t *in, size_t len,

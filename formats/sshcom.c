@@ -41,11 +41,7 @@
 
 static int sshcom_sniff(const uint8_t *in, size_t len)
 {
-    char label[KK_ARMOR_LABEL_MAX];
-
-    if (kk_armor_sniff(in, len, KK_ARMOR_SSH2, label) && strcmp(label, LABEL) == 0)
-        return KK_SNIFF_YES;
-    return KK_SNIFF_NO;
+    return kk_pub_sniff_label(in, len, KK_ARMOR_SSH2, LABEL);
 }
 
 static int span_starts(struct kk_span s, const char *prefix)

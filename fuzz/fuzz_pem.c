@@ -17,7 +17,6 @@ static void one(const struct kk_format *fmt, const uint8_t *data, size_t size)
     struct kk_error err;
     struct kk_key *key = NULL, *again = NULL;
     struct kk_buf buf;
-    int rc;
 
     /* Small caps keep each run short; the seeds use openssl's default of
      * 2048 PBKDF2 iterations and RSA keys of 1024 bits. */
@@ -27,13 +26,8 @@ static void one(const struct kk_format *fmt, const uint8_t *data, size_t size)
     kk_pass_set(&pass, "fuzz", 4);
     kk_error_clear(&err);
     kk_buf_init(&buf, 0);
-    rc = fmt->decode(data, size, &dopts, &key, &err);
-    if (rc != KK_OK) {
-        kk_fuzz_check_error(rc, &err);
-        if (key != NULL)
-            abort();
+    if (!kk_fuzz_decode(fmt, data, size, &dopts, &key, &err))
         goto out;
-    }
     if (key == NULL || !key->has_private || key->pkey == NULL)
         abort();
     kk_error_clear(&err);

@@ -37,7 +37,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct kk_decode_opts dopts = {.limits = &lim, .pass = &pass};
     struct kk_error err;
     struct kk_key *key = NULL;
-    int rc;
 
     lim.rsa_max_bits = 4096;
     lim.max_argon2_memory = 256;
@@ -46,13 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     kk_pass_init(&pass);
     kk_pass_set(&pass, "fuzz", 4);
     kk_error_clear(&err);
-    rc = kk_fmt_ppk3.decode(data, size, &dopts, &key, &err);
-    if (rc != KK_OK) {
-        kk_fuzz_check_error(rc, &err);
-        if (key != NULL)
-            abort();
+    if (!kk_fuzz_decode(&kk_fmt_ppk3, data, size, &dopts, &key, &err))
         goto out;
-    }
     if (key == NULL || !key->has_private || key->comment == NULL)
         abort();
     again(&kk_fmt_ppk3, key, &dopts);

@@ -975,8 +975,8 @@ int kk_cli_encode_prepare(struct kk_cli_encode *e, const struct kk_limits *lim,
     /* Argon2 needs 8 KiB per lane. */
     uint32_t lanes = a->parallelism != 0 ? a->parallelism : 1;
     if (a->memory_kib != 0 && a->memory_kib / 8 < lanes)
-        return kk_fail(err, KK_ERR_USAGE, "--ppk-param: memory=%u is less than 8 KiB for "
-                       "each of %u lanes", (unsigned)a->memory_kib, (unsigned)lanes);
+        return kk_fail(err, KK_ERR_USAGE, "--ppk-param: memory=%u is less than 8 KiB per "
+                       "lane (parallelism %u)", (unsigned)a->memory_kib, (unsigned)lanes);
     return KK_OK;
 }
 

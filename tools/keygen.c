@@ -24,12 +24,19 @@ enum {
 
 /* Sorted by name. */
 static const struct option long_options[] = {
-    {"force",   no_argument,       NULL, OPT_FORCE},
-    {"format",  required_argument, NULL, OPT_FORMAT},
-    {"help",    no_argument,       NULL, 'h'},
-    {"passout", required_argument, NULL, OPT_PASSOUT},
-    {"quiet",   no_argument,       NULL, 'q'},
-    {"version", no_argument,       NULL, 'V'},
+    {"cipher",                 required_argument, NULL, KK_CLI_OPT_CIPHER},
+    {"force",                  no_argument,       NULL, OPT_FORCE},
+    {"format",                 required_argument, NULL, OPT_FORMAT},
+    {"help",                   no_argument,       NULL, 'h'},
+    {"max-argon2-memory",      required_argument, NULL, KK_CLI_OPT_MAX_ARGON2_MEMORY},
+    {"max-argon2-parallelism", required_argument, NULL, KK_CLI_OPT_MAX_ARGON2_PARALLELISM},
+    {"max-argon2-passes",      required_argument, NULL, KK_CLI_OPT_MAX_ARGON2_PASSES},
+    {"max-kdf-rounds",         required_argument, NULL, KK_CLI_OPT_MAX_KDF_ROUNDS},
+    {"passout",                required_argument, NULL, OPT_PASSOUT},
+    {"ppk-param",              required_argument, NULL, KK_CLI_OPT_PPK_PARAM},
+    {"quiet",                  no_argument,       NULL, 'q'},
+    {"rounds",                 required_argument, NULL, KK_CLI_OPT_ROUNDS},
+    {"version",                no_argument,       NULL, 'V'},
     {NULL, 0, NULL, 0},
 };
 
@@ -37,6 +44,8 @@ struct gen {
     const char *type_arg, *bits_arg, *comment, *path, *format;
     int force, quiet;
     struct kk_cli_pass passout;
+    struct kk_cli_encode enc;
+    struct kk_limits lim;
     /* Resolved from the options. */
     enum kk_key_type type;
     const char *type_name;       /* "rsa", "ecdsa", "ed25519" */
@@ -64,6 +73,17 @@ static void usage(void)
            "  --passout SPEC   encrypt the private key: pass:TEXT, env:VAR, file:PATH, fd:N, stdin\n"
            "  -N PASS          the same as --passout pass:PASS (\"\" for none)\n"
            "  --format FMT     private key format (default openssh): %s\n"
+           "                   (ppk is ppk3)\n"
+           "  --cipher NAME    cipher of an encrypted key (openssh: aes256-ctr, aes256-gcm@openssh.com,\n"
+           "                   chacha20-poly1305@openssh.com, ...; pem, pkcs8: e.g. aes-256-cbc)\n"
+           "  --rounds N       KDF cost of an encrypted key: bcrypt rounds (openssh, default 16),\n"
+           "                   PBKDF2 iterations (pkcs8), Argon2 passes (ppk3)\n"
+           "  --ppk-param K=V,...  PuTTY key, as puttygen's: kdf=argon2id|argon2i|argon2d,\n"
+           "                   memory=KIB, passes=N, parallelism=N, version=2|3\n"
+           "  --max-kdf-rounds N, --max-argon2-memory KIB, --max-argon2-passes N,\n"
+           "  --max-argon2-parallelism N\n"
+           "                   raise the caps --rounds and --ppk-param are held to\n"
+           "                   (defaults %u, %u, %u, %u)\n"
            "  --force          replace existing files\n"
            "  -q, --quiet      print nothing on success\n"
            "  -h, --help       show this help\n"
@@ -72,7 +92,9 @@ static void usage(void)
            "Without --passout or -N the passphrase is asked for on the terminal (empty for\n"
            "none); with no terminal the key is written unencrypted.\n"
            "\n"
-           "Exit status: 0 done, 1 bad request, 2 usage error, 3 I/O error.\n", names);
+           "Exit status: 0 done, 1 bad request, 2 usage error, 3 I/O error.\n", names,
+           KK_DEFAULT_MAX_KDF_ROUNDS, KK_DEFAULT_MAX_ARGON2_MEMORY, KK_DEFAULT_MAX_ARGON2_PASSES,
+           KK_DEFAULT_MAX_ARGON2_PARALLELISM);
 }
 
 /* Returns -1 to go on, else the exit status. */
@@ -117,6 +139,15 @@ static int parse_args(struct gen *g, int argc, char **argv)
             break;
         case OPT_PASSOUT:
             rc = kk_cli_pass_parse(&g->passout, optarg, &err);
+            break;
+        case KK_CLI_OPT_CIPHER:
+        case KK_CLI_OPT_ROUNDS:
+        case KK_CLI_OPT_PPK_PARAM:
+        case KK_CLI_OPT_MAX_KDF_ROUNDS:
+        case KK_CLI_OPT_MAX_ARGON2_MEMORY:
+        case KK_CLI_OPT_MAX_ARGON2_PASSES:
+        case KK_CLI_OPT_MAX_ARGON2_PARALLELISM:
+            rc = kk_cli_encode_option(opt, optarg, &g->enc, &g->lim, &err);
             break;
         case '?':
         default:
@@ -188,6 +219,8 @@ static int resolve_format(struct gen *g, struct kk_error *err)
         kk_fail(err, KK_ERR_USAGE, "--format: keykit cannot write private keys as '%s'", name);
         return kk_hint(err, "use one of: %s", names);
     }
+    if (kk_cli_encode_prepare(&g->enc, &g->lim, g->format, &g->fmt, err) != KK_OK)
+        return err->code;
     g->pubfmt = kk_format_by_name("openssh-pub");
     if (g->pubfmt == NULL || g->pubfmt->encode == NULL)
         return kk_fail(err, KK_ERR_INTERNAL, "keykit cannot write openssh-pub keys yet");
@@ -289,11 +322,11 @@ out:
 }
 
 /* Decodes bytes with fmt (and pass) and checks they hold key's public half. */
-static int read_back(const struct kk_format *fmt, const struct kk_buf *b,
-                     const struct kk_key *key, const char *pw, size_t pwlen,
-                     struct kk_error *err)
+static int read_back(const struct gen *g, const struct kk_format *fmt,
+                     const struct kk_buf *b, const struct kk_key *key, const char *pw,
+                     size_t pwlen, struct kk_error *err)
 {
-    struct kk_limits lim = kk_limits_default();
+    struct kk_limits lim = kk_cli_readback_limits(&g->lim);
     struct kk_pass pass;
     struct kk_key *back = NULL;
     struct kk_error berr;
@@ -383,7 +416,7 @@ static int generate(struct gen *g)
         goto fail;
     }
     {
-        struct kk_encode_opts eopts = { .passphrase = pw, .passlen = pwlen };
+        struct kk_encode_opts eopts = kk_cli_encode_opts(&g->enc, pw, pwlen);
         struct kk_encode_opts popts = { .passphrase = NULL };
         if ((rc = g->fmt->encode(key, &eopts, &priv, &err)) != KK_OK) {
             if (rc == KK_ERR_UNSUPPORTED && pw != NULL)
@@ -397,8 +430,8 @@ static int generate(struct gen *g)
         kk_fail(&err, KK_ERR_NOMEM, NULL);
         goto fail;
     }
-    if ((rc = read_back(g->fmt, &priv, key, pw, pwlen, &err)) != KK_OK ||
-        (rc = read_back(g->pubfmt, &pub, key, NULL, 0, &err)) != KK_OK)
+    if ((rc = read_back(g, g->fmt, &priv, key, pw, pwlen, &err)) != KK_OK ||
+        (rc = read_back(g, g->pubfmt, &pub, key, NULL, 0, &err)) != KK_OK)
         goto fail;
     /* Everything that can fail is done before the files appear. */
     if ((rc = kk_key_fingerprint(key, KK_FP_SHA256, fp, &err)) != KK_OK)
@@ -408,6 +441,8 @@ static int generate(struct gen *g)
         goto fail;
     }
 
+    if (pw == NULL)
+        kk_cli_encode_warn_unused(&g->enc, g->path_buf);
     /* Write-set errors name the file themselves. */
     if ((rc = kk_writeset_stage(&ws, g->path_buf, priv.data, priv.len, 0600, &err)) != KK_OK ||
         (rc = kk_writeset_stage(&ws, g->pub_path, pub.data, pub.len, 0644, &err)) != KK_OK)
@@ -444,11 +479,12 @@ out:
 
 int main(int argc, char **argv)
 {
-    struct gen g = { .type = KK_KEY_UNKNOWN };
+    struct gen g = { .type = KK_KEY_UNKNOWN, .lim = kk_limits_default() };
     int status;
 
     kk_cli_init("keygen");
     kk_cli_pass_init(&g.passout, "--passout");
+    kk_cli_encode_init(&g.enc);
     status = parse_args(&g, argc, argv);
     if (status < 0)
         status = generate(&g);

@@ -21,6 +21,34 @@
 
 #define FX_CMD_MAX 2048
 #define FX_LINE_MAX 8192
+#define FX_DIR_MAX 64
+
+static inline int fx_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Makes the scratch directory /tmp/kk-TAG-XXXXXX, its name into dir. */
+static inline int fx_scratch(char dir[FX_DIR_MAX], const char *tag)
+{
+    snprintf(dir, FX_DIR_MAX, "/tmp/kk-%s-XXXXXX", tag);
+    return mkdtemp(dir) == NULL ? -1 : 0;
+}
+
+/* Removes a scratch directory; one never made ("") is left alone. */
+static inline void fx_scratch_remove(const char *dir)
+{
+    if (dir[0] != '\0')
+        fx_run("rm -rf '%s'", dir);
+}
+
+/* dir/stem+ext, in one of a few rotating buffers so that several can be used
+ * in one call. */
+static inline const char *fx_path(const char *dir, const char *stem, const char *ext)
+{
+    static char bufs[6][256];
+    static int next;
+    char *p = bufs[next++ % 6];
+    snprintf(p, sizeof bufs[0], "%s/%s%s", dir, stem, ext);
+    return p;
+}
 
 static inline int fx_have(const char *tool)
 {
@@ -31,7 +59,6 @@ static inline int fx_have(const char *tool)
 
 /* Runs a shell command built from fmt with its output discarded; returns its
  * exit status (-1 if it could not run). */
-static inline int fx_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static inline int fx_run(const char *fmt, ...)
 {
     char cmd[FX_CMD_MAX];

@@ -35,16 +35,12 @@ static const struct kt kts[] = {
 };
 #define NKT (sizeof kts / sizeof kts[0])
 
-static char dir[64];
+static char dir[FX_DIR_MAX];
 static int made[NKT];
 
 static const char *path(const char *stem, const char *ext)
 {
-    static char bufs[4][256];
-    static int next;
-    char *p = bufs[next++ % 4];
-    snprintf(p, 256, "%s/%s%s", dir, stem, ext);
-    return p;
+    return fx_path(dir, stem, ext);
 }
 
 static int setup_keys(void **state)
@@ -52,8 +48,7 @@ static int setup_keys(void **state)
     (void)state;
     if (!fx_have("ssh-keygen"))
         return 0;
-    snprintf(dir, sizeof dir, "/tmp/kk-openssh-XXXXXX");
-    if (mkdtemp(dir) == NULL)
+    if (fx_scratch(dir, "openssh") != 0)
         return -1;
     for (size_t i = 0; i < NKT; i++)
         made[i] = fx_run("ssh-keygen -q -t %s -b %d -N '' -C 'user@host %s' -f '%s'",
@@ -65,8 +60,7 @@ static int setup_keys(void **state)
 static int teardown_keys(void **state)
 {
     (void)state;
-    if (dir[0] != '\0')
-        fx_run("rm -rf '%s'", dir);
+    fx_scratch_remove(dir);
     return 0;
 }
 

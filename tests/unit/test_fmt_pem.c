@@ -33,26 +33,18 @@ static const struct kt kts[] = {
 };
 #define NKT (sizeof kts / sizeof kts[0])
 
-static char dir[64];
+static char dir[FX_DIR_MAX];
 static int made[NKT];       /* the tools could make this key */
 
-/* Paths in the scratch dir; a few rotating buffers so several can be used
- * in one call. */
 static const char *path(const char *name)
 {
-    static char bufs[6][256];
-    static int next;
-    char *p = bufs[next++ % 6];
-    snprintf(p, 256, "%s/%s", dir, name);
-    return p;
+    return fx_path(dir, name, "");
 }
 
 /* stem + extension, "rsa" ".pem" */
 static const char *pathx(const char *stem, const char *ext)
 {
-    char name[128];
-    snprintf(name, sizeof name, "%s%s", stem, ext);
-    return path(name);
+    return fx_path(dir, stem, ext);
 }
 
 static int setup_keys(void **state)
@@ -60,8 +52,7 @@ static int setup_keys(void **state)
     (void)state;
     if (!fx_have("ssh-keygen") || !fx_have("openssl"))
         return 0;
-    snprintf(dir, sizeof dir, "/tmp/kk-pem-XXXXXX");
-    if (mkdtemp(dir) == NULL)
+    if (fx_scratch(dir, "pem") != 0)
         return -1;
     for (size_t i = 0; i < NKT; i++) {
         const struct kt *k = &kts[i];
@@ -86,8 +77,7 @@ static int setup_keys(void **state)
 static int teardown_keys(void **state)
 {
     (void)state;
-    if (dir[0] != '\0')
-        fx_run("rm -rf '%s'", dir);
+    fx_scratch_remove(dir);
     return 0;
 }
 

@@ -50,23 +50,18 @@ static const struct variant {
 };
 #define NVAR (sizeof variants / sizeof variants[0])
 
-static char dir[64];
+static char dir[FX_DIR_MAX];
 static int made;
 
 static const char *path(const char *stem, const char *ext)
 {
-    static char bufs[4][256];
-    static int next;
-    char *p = bufs[next++ % 4];
-    snprintf(p, 256, "%s/%s%s", dir, stem, ext);
-    return p;
+    return fx_path(dir, stem, ext);
 }
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/kk-ppk-XXXXXX");
-    if (mkdtemp(dir) == NULL)
+    if (fx_scratch(dir, "ppk") != 0)
         return -1;
     if (!fx_have("puttygen"))
         return 0;
@@ -95,8 +90,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    if (dir[0] != '\0')
-        fx_run("rm -rf '%s'", dir);
+    fx_scratch_remove(dir);
     return 0;
 }
 

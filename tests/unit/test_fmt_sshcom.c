@@ -15,15 +15,11 @@
 
 #define LABEL "SSH2 ENCRYPTED PRIVATE KEY"
 
-static char dir[64];
+static char dir[FX_DIR_MAX];
 
 static const char *path(const char *name)
 {
-    static char bufs[4][256];
-    static int next;
-    char *p = bufs[next++ % 4];
-    snprintf(p, 256, "%s/%s", dir, name);
-    return p;
+    return fx_path(dir, name, "");
 }
 
 struct made {
@@ -45,8 +41,7 @@ static int setup(void **state)
     (void)state;
     if (!fx_have("puttygen"))
         return 0;
-    snprintf(dir, sizeof dir, "/tmp/kk-sshcom-XXXXXX");
-    if (mkdtemp(dir) == NULL)
+    if (fx_scratch(dir, "sshcom") != 0)
         return -1;
     if (fx_write(path("pw"), "sshcom pw", 9) != 0)
         return -1;
@@ -69,8 +64,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    if (dir[0] != '\0')
-        fx_run("rm -rf '%s'", dir);
+    fx_scratch_remove(dir);
     return 0;
 }
 

@@ -178,19 +178,18 @@ static void test_ct_equal(void **state)
 
 /* ---- Argon2 against PuTTY ------------------------------------------------ */
 
-static char dir[64];
+static char dir[FX_DIR_MAX];
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/kk-kdf-XXXXXX");
-    return mkdtemp(dir) == NULL ? -1 : 0;
+    return fx_scratch(dir, "kdf");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    fx_run("rm -rf '%s'", dir);
+    fx_scratch_remove(dir);
     return 0;
 }
 
