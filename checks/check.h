@@ -107,10 +107,6 @@ int kc_add(struct kc_file *f, const char *id, enum kc_level level, long line,
            long col, const char *fix, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
 
-/* Escapes n bytes of s into out (size outsz): printable ASCII kept,
- * everything else as \xNN; truncated with "..." when it does not fit. */
-void kc_escape(const uint8_t *s, size_t n, char *out, size_t outsz);
-
 /* Rule catalogue: every id keycheck can report, its level by default and a
  * short description (for SARIF rules). */
 struct kc_rule {

@@ -116,36 +116,6 @@ int kc_add(struct kc_file *f, const char *id, enum kc_level level, long line,
     return 0;
 }
 
-void kc_escape(const uint8_t *s, size_t n, char *out, size_t outsz)
-{
-    size_t o = 0;
-
-    if (outsz == 0)
-        return;
-    for (size_t i = 0; i < n; i++) {
-        char piece[5];
-        size_t pl;
-        if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\') {
-            piece[0] = (char)s[i];
-            pl = 1;
-        } else {
-            snprintf(piece, sizeof piece, "\\x%02X", s[i]);
-            pl = 4;
-        }
-        /* Keep room for "..." so a cut is visible. */
-        if (o + pl + 4 > outsz) {
-            if (o + 4 <= outsz) {
-                memcpy(out + o, "...", 3);
-                o += 3;
-            }
-            break;
-        }
-        memcpy(out + o, piece, pl);
-        o += pl;
-    }
-    out[o] = '\0';
-}
-
 static int cmp_finding(const void *a, const void *b)
 {
     const struct kc_finding *x = a, *y = b;

@@ -246,7 +246,7 @@ static size_t metadata_user(struct kc_ctx *c, const uint8_t *in, size_t ls,
              in[i] == '_' || in[i] == '-' || in[i] == '.';
     if (!ok) {
         char shown[80], msg[KK_MSG_MAX];
-        kc_escape(in + s, u1 - s, shown, sizeof shown);
+        kk_escape(in + s, u1 - s, shown, sizeof shown);
         snprintf(msg, sizeof msg, "'%s' is not a valid user name", shown);
         add_error(c, "metadata-bad-user", line, kc_col(ls, s),
                   "use a lower-case user name of letters, digits, '_', '-' and '.'",
@@ -396,7 +396,7 @@ static void single(struct kc_ctx *c, const uint8_t *in, struct span_line *L,
             s = metadata_user(c, in, l->ls, l->s, l->e, l->no, 0);
         } else if (t > l->s) {
             char shown[80], fix[KK_MSG_MAX];
-            kc_escape(in + t, word_end(in, t, l->e) - t, shown, sizeof shown);
+            kk_escape(in + t, word_end(in, t, l->e) - t, shown, sizeof shown);
             snprintf(fix, sizeof fix, "remove everything before '%s', or check "
                      "the file with --authorized-keys", shown);
             add_error(c, "options-in-key-file", l->no, kc_col(l->ls, l->s), fix,

@@ -323,7 +323,7 @@ static int parse_fields(struct kc_ctx *c, struct parse *p, const struct ktype *t
         k->bits = ec_bits[eb];
         if (a.len != strlen(ec_curve[eb]) || memcmp(a.ptr, ec_curve[eb], a.len) != 0) {
             char shown[80];
-            kc_escape(a.ptr, a.len, shown, sizeof shown);
+            kk_escape(a.ptr, a.len, shown, sizeof shown);
             snprintf(msg, sizeof msg, "the blob names curve '%s' for a %s key",
                      shown, ec_curve[eb]);
             add(c, "bad-blob", line, col, FIX_RECOPY, msg);
@@ -428,7 +428,7 @@ static void check_comment(struct kc_ctx *c, const uint8_t *in, size_t ls,
         c->nomem = 1;
         return;
     }
-    kc_escape(in + c0, e - c0, shown, (e - c0) * 4 + 4);
+    kk_escape(in + c0, e - c0, shown, (e - c0) * 4 + 4);
     k->comment = shown;
 }
 
@@ -461,7 +461,7 @@ int kc_keyline(struct kc_ctx *c, const uint8_t *in, size_t ls, size_t s,
         te++;
     const struct ktype *t = ktype_of(in + s, te - s);
     if (t == NULL) {
-        kc_escape(in + s, te - s, shown, sizeof shown);
+        kk_escape(in + s, te - s, shown, sizeof shown);
         snprintf(msg, sizeof msg, "unknown key type '%s'", shown);
         add(c, "unknown-type", line, kc_col(ls, s),
             "use a key of type ssh-ed25519, ecdsa-sha2-nistp256/384/521, "
@@ -511,7 +511,7 @@ int kc_keyline(struct kc_ctx *c, const uint8_t *in, size_t ls, size_t s,
     struct kk_span bt = get_str(&p, "type name");
     if (kk_reader_ok(&p.r) &&
         (bt.len != strlen(t->name) || memcmp(bt.ptr, t->name, bt.len) != 0)) {
-        kc_escape(bt.ptr, bt.len, shown, sizeof shown);
+        kk_escape(bt.ptr, bt.len, shown, sizeof shown);
         snprintf(msg, sizeof msg, "the line says '%s' but the key blob holds '%s'",
                  t->name, shown);
         add(c, "type-mismatch", line, kc_col(ls, s),

@@ -70,7 +70,7 @@ size_t kc_options(struct kc_ctx *c, const uint8_t *in, size_t ls, size_t s,
                in[p] != '\t' && in[p] != '"')
             p++;
         const struct opt *o = lookup(in + n0, p - n0);
-        kc_escape(in + n0, p - n0, shown, sizeof shown);
+        kk_escape(in + n0, p - n0, shown, sizeof shown);
         if (p == n0 && (p >= e || in[p] != '"')) {
             add(c, "unknown-option", line, kc_col(ls, n0),
                 "remove the stray ',' or quote", "an empty option in the options list");

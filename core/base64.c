@@ -67,10 +67,7 @@ static int bad_char(struct kk_error *err, const char *text, size_t i)
     unsigned char c = (unsigned char)text[i];
     char shown[8];
 
-    if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\')
-        snprintf(shown, sizeof shown, "%c", c);
-    else
-        snprintf(shown, sizeof shown, "\\x%02x", c);
+    kk_escape(&c, 1, shown, sizeof shown);
     kk_fail(err, KK_ERR_FORMAT, "invalid base64 character '%s' at byte %zu", shown, i);
     kk_error_at(err, 0, (long)i);
     return KK_ERR_FORMAT;

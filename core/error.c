@@ -118,6 +118,41 @@ void kk_error_at(struct kk_error *err, long line, long offset)
         err->offset = offset;
 }
 
+/* The escaped form of one byte into piece; returns its length. */
+static size_t escape_byte(unsigned char c, char piece[5])
+{
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+        piece[0] = (char)c;
+        return 1;
+    }
+    return (size_t)snprintf(piece, 5, "\\x%02X", c);
+}
+
+void kk_escape(const unsigned char *s, size_t n, char *out, size_t outsz)
+{
+    char piece[5];
+    size_t total = 0, o = 0;
+
+    if (outsz == 0)
+        return;
+    for (size_t i = 0; i < n; i++)
+        total += escape_byte(s[i], piece);
+    /* Cut only when it does not fit, keeping room for the "..." marker. */
+    size_t room = total < outsz ? outsz - 1 : (outsz > 3 ? outsz - 4 : 0);
+    for (size_t i = 0; i < n; i++) {
+        size_t len = escape_byte(s[i], piece);
+        if (len > room - o)
+            break;
+        memcpy(out + o, piece, len);
+        o += len;
+    }
+    if (total >= outsz && outsz > 3) {
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o] = '\0';
+}
+
 long kk_line_of(const unsigned char *in, size_t len, size_t offset)
 {
     long line = 1;

@@ -67,6 +67,11 @@ void kk_error_at(struct kk_error *err, long line, long offset);
 /* The 1-based line holding byte `offset` of `in` (for locating failures). */
 long kk_line_of(const unsigned char *in, size_t len, size_t offset);
 
+/* Bytes from hostile input made safe to quote in a message: printable ASCII
+ * is kept except \, everything else becomes \xNN; when out is too
+ * small the text is cut and ends in "...".  out is always terminated. */
+void kk_escape(const unsigned char *s, size_t n, char *out, size_t outsz);
+
 /* The process exit status for a code: 0 ok, 1 bad key/input, 2 usage, 3 I/O. */
 int kk_exit_status(int code);
 

@@ -214,6 +214,10 @@ int kk_read_input(const char *path, const struct kk_limits *lim,
     } else if (kk_buf_put(out, raw.data, raw.len) != 0) {
         rc = kk_fail(err, KK_ERR_NOMEM, NULL);
     }
+    /* Decoders may do pointer arithmetic on the data even when it is empty,
+     * so it must never be NULL. */
+    if (rc == KK_OK && kk_buf_terminate(out) != 0)
+        rc = kk_fail(err, KK_ERR_NOMEM, NULL);
 out:
     if (fd >= 0 && fd != STDIN_FILENO)
         close(fd);

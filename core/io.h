@@ -13,7 +13,8 @@
 /* Reads path ("-" = stdin) into out.  More than lim->max_input bytes fails
  * with KK_ERR_TOO_BIG naming --max-input-size.  Input starting with the gzip
  * magic is inflated with zlib, stopping as soon as the output would pass
- * lim->max_decompressed (a gzip bomb fails fast). */
+ * lim->max_decompressed (a gzip bomb fails fast).  On success out is
+ * NUL-terminated (not counted in len), so out->data is never NULL. */
 int kk_read_input(const char *path, const struct kk_limits *lim,
                   struct kk_buf *out, struct kk_error *err);
 

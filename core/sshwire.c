@@ -23,25 +23,6 @@ static int fail_truncated(struct kk_reader *r, enum part part,
     return KK_ERR_TRUNCATED;
 }
 
-/* A name from hostile input, made safe to print: printable ASCII kept,
- * everything else as \xNN, long names cut. */
-static void escape_name(const uint8_t *s, size_t len, char *out, size_t outsz)
-{
-    size_t o = 0, i;
-
-    for (i = 0; i < len && i < 48 && o + 5 < outsz; i++) {
-        if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\' && s[i] != '\'')
-            out[o++] = (char)s[i];
-        else
-            o += (size_t)snprintf(out + o, outsz - o, "\\x%02x", s[i]);
-    }
-    if (i < len && o + 4 < outsz) {
-        memcpy(out + o, "...", 3);
-        o += 3;
-    }
-    out[o] = '\0';
-}
-
 static int read_string(struct kk_reader *r, enum part part, struct kk_span *s,
                        struct kk_error *err)
 {
@@ -317,7 +298,7 @@ static int check_curve_name(const struct fields *f, struct kk_span curve,
 
     if (curve.len == strlen(want) && memcmp(curve.ptr, want, curve.len) == 0)
         return KK_OK;
-    escape_name(curve.ptr, curve.len, shown, sizeof(shown));
+    kk_escape(curve.ptr, curve.len, shown, sizeof(shown));
     return kk_fail(err, KK_ERR_FORMAT, "curve name '%s' does not match key type %s",
                    shown, kk_key_type_ssh_name(f->type));
 }
@@ -427,7 +408,7 @@ static int read_type(struct kk_reader *r, enum part part, enum kk_key_type *type
     *type = kk_key_type_from_ssh_name((const char *)name.ptr, name.len);
     if (*type != KK_KEY_UNKNOWN)
         return KK_OK;
-    escape_name(name.ptr, name.len, shown, sizeof(shown));
+    kk_escape(name.ptr, name.len, shown, sizeof(shown));
     return kk_fail(err, KK_ERR_UNSUPPORTED, "unknown key type '%s'", shown);
 }
 

@@ -71,7 +71,7 @@ static int read_kdf(struct container *c, const struct kk_limits *lim,
     }
     c->c = kk_ssh_cipher_find((const char *)c->cipher.ptr, c->cipher.len);
     if (c->c == NULL) {
-        kk_pub_printable(c->cipher.ptr, c->cipher.len, name, sizeof name - 1);
+        kk_escape(c->cipher.ptr, c->cipher.len, name, sizeof name);
         kk_fail(err, KK_ERR_UNSUPPORTED, "unknown cipher \"%s\"", name);
         kk_hint(err, "keykit reads %s", kk_ssh_cipher_names());
         return KK_ERR_UNSUPPORTED;
@@ -80,7 +80,7 @@ static int read_kdf(struct container *c, const struct kk_limits *lim,
         return kk_fail(err, KK_ERR_FORMAT, "cipher without a key derivation "
                        "function: the file is corrupt");
     if (!span_is(c->kdf, "bcrypt")) {
-        kk_pub_printable(c->kdf.ptr, c->kdf.len, name, sizeof name - 1);
+        kk_escape(c->kdf.ptr, c->kdf.len, name, sizeof name);
         return kk_fail(err, KK_ERR_UNSUPPORTED, "unknown key derivation \"%s\"", name);
     }
     struct kk_reader r;

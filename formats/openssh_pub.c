@@ -135,10 +135,9 @@ static int bad_type_word(const uint8_t *in, size_t len, size_t start,
     size_t t;
     int rc;
 
-    kk_pub_printable(in + start, w - start, shown, TYPE_SHOWN_MAX);
+    kk_escape(in + start, w - start, shown, sizeof shown);
     if ((t = type_after_options(in, start, end)) != 0) {
-        kk_pub_printable(in + t, word_end(in, t, end) - t, shown,
-                         TYPE_SHOWN_MAX);
+        kk_escape(in + t, word_end(in, t, end) - t, shown, sizeof shown);
         rc = kk_fail(err, KK_ERR_FORMAT,
                      "the key line starts with options, as in authorized_keys "
                      "(line %ld)", lineno);
@@ -213,7 +212,7 @@ static int parse_line(const uint8_t *in, size_t len, size_t line_start,
     if (kk_reader_ok(&r) &&
         (bt.len != te - start || memcmp(bt.ptr, in + start, bt.len) != 0)) {
         char shown[TYPE_SHOWN_MAX + 1];
-        kk_pub_printable(bt.ptr, bt.len, shown, TYPE_SHOWN_MAX);
+        kk_escape(bt.ptr, bt.len, shown, sizeof shown);
         rc = kk_fail(err, KK_ERR_FORMAT,
                      "key type '%.*s' does not match the blob's type '%s'",
                      (int)(te - start), (const char *)in + start, shown);

@@ -114,7 +114,7 @@ static int header(struct lines *l, const char *name, int raw, struct kk_span *va
         size_t colon = 0;
         while (colon < line.len && line.ptr[colon] != ':')
             colon++;
-        kk_pub_printable(line.ptr, colon, shown, sizeof shown - 1);
+        kk_escape(line.ptr, colon, shown, sizeof shown);
         kk_fail(err, KK_ERR_FORMAT, "expected a '%s' line, found '%s'", name, shown);
         return at_line(err, l, KK_ERR_FORMAT);
     }
@@ -270,7 +270,7 @@ static int read_kdf(struct lines *l, struct ppk *p, const struct kk_limits *lim,
     int f = kk_argon2_flavour_from_name((const char *)s.ptr, s.len);
     if (f < 0) {
         char shown[41];
-        kk_pub_printable(s.ptr, s.len, shown, sizeof shown - 1);
+        kk_escape(s.ptr, s.len, shown, sizeof shown);
         kk_fail(err, KK_ERR_UNSUPPORTED, "unknown key derivation '%s'", shown);
         kk_hint(err, "PuTTY writes Argon2id, Argon2i or Argon2d");
         return at_line(err, l, KK_ERR_UNSUPPORTED);
@@ -347,7 +347,7 @@ static int read_first_line(struct lines *l, struct ppk *p, struct kk_error *err)
     p->type = kk_key_type_from_ssh_name((const char *)p->alg.ptr, p->alg.len);
     if (p->type == KK_KEY_UNKNOWN) {
         char shown[41];
-        kk_pub_printable(p->alg.ptr, p->alg.len, shown, sizeof shown - 1);
+        kk_escape(p->alg.ptr, p->alg.len, shown, sizeof shown);
         kk_fail(err, KK_ERR_UNSUPPORTED, "unsupported key type '%s'", shown);
         return at_line(err, l, KK_ERR_UNSUPPORTED);
     }
@@ -368,7 +368,7 @@ static int read_text(const uint8_t *in, size_t len, struct ppk *p,
         p->encrypted = 1;
     } else if (!span_is(p->enc, "none")) {
         char shown[41];
-        kk_pub_printable(p->enc.ptr, p->enc.len, shown, sizeof shown - 1);
+        kk_escape(p->enc.ptr, p->enc.len, shown, sizeof shown);
         kk_fail(err, KK_ERR_UNSUPPORTED, "unknown encryption '%s'", shown);
         kk_hint(err, "PuTTY writes 'none' or 'aes256-cbc'");
         return at_line(err, &l, KK_ERR_UNSUPPORTED);

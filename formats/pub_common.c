@@ -75,15 +75,6 @@ int kk_pub_check_tail(const uint8_t *in, size_t len, size_t off,
     return rc;
 }
 
-void kk_pub_printable(const uint8_t *s, size_t n, char *out, size_t max)
-{
-    size_t i;
-
-    for (i = 0; i < n && i < max; i++)
-        out[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? (char)s[i] : '?';
-    out[i] = '\0';
-}
-
 void kk_pub_hint_other(const uint8_t *in, size_t len, const char *self,
                        struct kk_error *err)
 {

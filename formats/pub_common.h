@@ -28,10 +28,6 @@ int kk_pub_sniff_label(const uint8_t *in, size_t len, enum kk_armor_style style,
 int kk_pub_no_headers(const struct kk_armor *a, const char *hint,
                       struct kk_error *err);
 
-/* Copies at most max bytes of s into out (size max+1) as printable text, so
- * that bytes from hostile input can go into a message. */
-void kk_pub_printable(const uint8_t *s, size_t n, char *out, size_t max);
-
 /* When in is some other format than the one named self, says which in the
  * hint of an error already recorded. */
 void kk_pub_hint_other(const uint8_t *in, size_t len, const char *self,

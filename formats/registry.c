@@ -49,6 +49,10 @@ const struct kk_format *kk_format_detect(const uint8_t *in, size_t len)
     const struct kk_format *best = NULL;
     int best_score = KK_SNIFF_NO;
 
+    /* Nothing is any format; and an empty buffer may have a NULL pointer. */
+    if (in == NULL || len == 0)
+        return NULL;
+
     for (size_t i = 0; kk_formats[i] != NULL; i++) {
         if (kk_formats[i]->sniff == NULL)
             continue;

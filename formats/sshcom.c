@@ -290,14 +290,14 @@ static int sshcom_decode(const uint8_t *in, size_t len, const struct kk_decode_o
     enum kk_key_type kt = span_starts(type, RSA_PREFIX) ? KK_KEY_RSA
                         : span_starts(type, DSA_PREFIX) ? KK_KEY_DSA : KK_KEY_UNKNOWN;
     if (kt == KK_KEY_UNKNOWN) {
-        kk_pub_printable(type.ptr, type.len, shown, sizeof shown - 1);
+        kk_escape(type.ptr, type.len, shown, sizeof shown);
         rc = kk_fail(err, KK_ERR_UNSUPPORTED, "unsupported ssh.com key type \"%s\"", shown);
         kk_hint(err, "ssh.com private keys are read for RSA and DSA");
         goto located;
     }
     int encrypted = span_is(cipher, "3des-cbc");
     if (!encrypted && !span_is(cipher, "none")) {
-        kk_pub_printable(cipher.ptr, cipher.len, shown, sizeof shown - 1);
+        kk_escape(cipher.ptr, cipher.len, shown, sizeof shown);
         rc = kk_fail(err, KK_ERR_UNSUPPORTED, "unsupported ssh.com cipher \"%s\"", shown);
         kk_hint(err, "keykit reads ssh.com keys with cipher none or 3des-cbc");
         goto located;

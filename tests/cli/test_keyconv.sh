@@ -166,6 +166,17 @@ expect_err "keyconv: empty: not a key in any format keykit reads
 keyconv: hint: use --from FMT if you know its format" "empty input"
 expect_no_file out1 "empty input"
 
+# Every decoder, forced, on empty input: a message, never a crash (UBSan).
+run keyconv --from pem empty out1
+expect_rc 1 "empty input as pem"
+expect_err "keyconv: empty: not a PEM private key: no '-----BEGIN ... PRIVATE KEY-----' line" "empty input as pem"
+expect_no_file out1 "empty input as pem"
+for f in $(echo "$FORMATS" | tr -d ,); do
+    run keyconv --from "$f" empty out1
+    expect_rc 1 "empty input as $f"
+    expect_no_file out1 "empty input as $f"
+done
+
 run keyconv ed.pub out1
 expect_rc 1 "public input to a private format"
 expect_err "keyconv: ed.pub: holds only a public key; openssh needs a private key" \

@@ -278,16 +278,6 @@ static void test_rules_unique(void **state)
             assert_string_not_equal(kc_rules[i].id, kc_rules[j].id);
 }
 
-static void test_escape(void **state)
-{
-    char out[16];
-    (void)state;
-    kc_escape((const uint8_t *)"a\033b\\", 4, out, sizeof out);
-    assert_string_equal(out, "a\\x1Bb\\x5C");
-    kc_escape((const uint8_t *)"0123456789abcdefghij", 20, out, sizeof out);
-    assert_string_equal(out, "0123456789ab...");
-}
-
 /* Every single-byte change of a good line: no crash, findings located on
  * the line, and a change inside the base64 never passes silently unless
  * it decodes to a valid key. */
@@ -333,7 +323,6 @@ int main(void)
         cmocka_unit_test(test_fix),
         cmocka_unit_test(test_profiles),
         cmocka_unit_test(test_rules_unique),
-        cmocka_unit_test(test_escape),
         cmocka_unit_test(test_bitflip),
     };
     gmp_randinit_default(rs);

@@ -183,10 +183,31 @@ static void test_exit_status(void **state)
     assert_int_equal(kk_exit_status(KK_ERR__COUNT + 3), 1);
 }
 
+/* Hostile bytes quoted in messages: control bytes and the backslash as
+ * \xNN, quotes and printable ASCII kept, a cut marked with "...". */
+static void test_escape(void **state)
+{
+    char out[16];
+    (void)state;
+    kk_escape((const unsigned char *)"a\033b\\'", 5, out, sizeof out);
+    assert_string_equal(out, "a\\x1Bb\\x5C'");
+    kk_escape((const unsigned char *)"0123456789abcde", 15, out, sizeof out);
+    assert_string_equal(out, "0123456789abcde");          /* fits exactly */
+    kk_escape((const unsigned char *)"0123456789abcdef", 16, out, sizeof out);
+    assert_string_equal(out, "0123456789ab...");
+    kk_escape((const unsigned char *)"0123456789\001ab", 13, out, sizeof out);
+    assert_string_equal(out, "0123456789...");            /* no half \xNN */
+    kk_escape((const unsigned char *)"\377", 1, out, 3);
+    assert_string_equal(out, "");
+    kk_escape((const unsigned char *)"", 0, out, sizeof out);
+    assert_string_equal(out, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strerror_every_code),
+        cmocka_unit_test(test_escape),
         cmocka_unit_test(test_fail_records),
         cmocka_unit_test(test_fail_clears_previous),
         cmocka_unit_test(test_fail_errno),
