@@ -1003,23 +1003,3 @@ void kk_cli_encode_warn_unused(const struct kk_cli_encode *e, const char *out_na
                     "%s is not encrypted", out_name);
 }
 
-struct kk_limits kk_cli_readback_limits(const struct kk_limits *user)
-{
-    struct kk_limits lim = kk_limits_default();
-
-    if (user->max_input > lim.max_input)
-        lim.max_input = user->max_input;
-    if (user->max_decompressed > lim.max_decompressed)
-        lim.max_decompressed = user->max_decompressed;
-    if (user->rsa_max_bits > lim.rsa_max_bits)
-        lim.rsa_max_bits = user->rsa_max_bits;
-    if (user->max_kdf_rounds > lim.max_kdf_rounds)
-        lim.max_kdf_rounds = user->max_kdf_rounds;
-    if (user->max_argon2_memory > lim.max_argon2_memory)
-        lim.max_argon2_memory = user->max_argon2_memory;
-    if (user->max_argon2_passes > lim.max_argon2_passes)
-        lim.max_argon2_passes = user->max_argon2_passes;
-    if (user->max_argon2_parallelism > lim.max_argon2_parallelism)
-        lim.max_argon2_parallelism = user->max_argon2_parallelism;
-    return lim;
-}

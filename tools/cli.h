@@ -189,8 +189,5 @@ struct kk_encode_opts kk_cli_encode_opts(const struct kk_cli_encode *e, const ch
 /* Warns for each setting given that an unencrypted output ignores. */
 void kk_cli_encode_warn_unused(const struct kk_cli_encode *e, const char *out_name);
 
-/* Caps for reading back what a tool itself wrote: the user's caps, raised
- * to the defaults so a lowered cap cannot refuse the tool's own output. */
-struct kk_limits kk_cli_readback_limits(const struct kk_limits *user);
 
 #endif

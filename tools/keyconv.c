@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "../core/io.h"
 #include "../core/key.h"
+#include "../formats/convert.h"
 
 enum {
     OPT_COMMENT = 256,
@@ -197,8 +198,8 @@ static int convert(struct conv *c)
 {
     struct kk_error err;
     struct kk_buf in, enc;
-    struct kk_pass pin, pback;
-    struct kk_key *key = NULL, *back = NULL;
+    struct kk_pass pin;
+    struct kk_key *key = NULL;
     const struct kk_format *fin = NULL, *fout = NULL;
     const char *in_name = kk_cli_in_name(c->in);
     const char *out_name = kk_cli_out_name(c->out);
@@ -211,7 +212,6 @@ static int convert(struct conv *c)
     kk_buf_init(&in, 0);
     kk_buf_init(&enc, 0);
     kk_pass_init(&pin);
-    kk_pass_init(&pback);
 
     /* Everything that can be refused without reading the key is refused
      * before a passphrase is asked for. */
@@ -235,38 +235,25 @@ static int convert(struct conv *c)
 
     if ((rc = kk_read_input(c->in, &c->lim, &in, &err)) != KK_OK)
         goto fail_in;
-    if (fin == NULL)
-        fin = kk_format_detect(in.data, in.len);
-    if (fin == NULL || fin->decode == NULL) {
-        kk_fail(&err, KK_ERR_FORMAT, "not a key in any format keykit reads");
-        kk_hint(&err, "use --from FMT if you know its format");
-        goto fail_in;
-    }
     /* The prompt goes to the terminal: the name is escaped there too. */
     kk_cli_escape(shown, sizeof shown, in_name);
     snprintf(prompt, sizeof prompt, "Enter passphrase for %s: ", shown);
     kk_cli_pass_attach(&c->passin, &pin, prompt);
     {
         struct kk_decode_opts dopts = { .limits = &c->lim, .pass = &pin };
-        if ((rc = fin->decode(in.data, in.len, &dopts, &key, &err)) != KK_OK)
+        const struct kk_format *found = NULL;
+        rc = kk_key_load(in.data, in.len, fin, &dopts, &key, &found, &err);
+        if (rc != KK_OK && found == NULL)
+            kk_hint(&err, "use --from FMT if you know its format");
+        if (rc != KK_OK)
             goto fail_in;
     }
-    if ((fout->flags & KK_FMT_PRIVATE) && !key->has_private) {
-        kk_fail(&err, KK_ERR_NOT_PRIVATE, "holds only a public key; %s needs a private key",
-                fout->name);
+    if ((rc = kk_key_fits(key, fout, &err)) != KK_OK)
         goto fail_in;
-    }
-    if (fout->can_encode != NULL && !fout->can_encode(key)) {
-        const char *label = kk_key_type_label(key->type);
-        kk_fail(&err, KK_ERR_UNSUPPORTED, "%s cannot hold %s keys", fout->name,
-                label != NULL ? label : "these");
-        goto fail_in;
-    }
     if (c->comment != NULL &&
         (rc = kk_key_set_comment(key, c->comment, strlen(c->comment), &err)) != KK_OK)
         goto fail;
 
-    /* A public key is public: public formats are never encrypted. */
     if (fout->flags & KK_FMT_PRIVATE) {
         if (c->passout.have && c->passout.len > 0) {
             pw = c->passout.text;
@@ -277,50 +264,21 @@ static int convert(struct conv *c)
         } else if (key->was_encrypted) {
             warn_plain = 1;
         }
-        if (pw != NULL && !(fout->flags & KK_FMT_ENCRYPTABLE)) {
-            kk_fail(&err, KK_ERR_UNSUPPORTED, "%s output cannot be encrypted by keykit yet",
-                    fout->name);
-            kk_hint(&err, "use --no-encrypt to write it unencrypted, or --to pkcs8");
-            goto fail;
-        }
     }
     {
         struct kk_encode_opts eopts = kk_cli_encode_opts(&c->enc, pw, pwlen);
-        rc = fout->encode(key, &eopts, &enc, &err);
+        rc = kk_key_save(key, fout, &eopts, &c->lim, &enc, &err);
         if (rc == KK_ERR_UNSUPPORTED && pw != NULL) {
             kk_hint(&err, "use --no-encrypt to write it unencrypted, or --to pkcs8");
             goto fail;
         }
-        /* A setting the codec refuses (--cipher) is the user's option. */
-        if (rc == KK_ERR_USAGE)
+        /* A setting the codec refuses (--cipher) is the user's option; a
+         * read-back failure is keykit's own. */
+        if (rc == KK_ERR_USAGE || rc == KK_ERR_INTERNAL || rc == KK_ERR_MISMATCH ||
+            rc == KK_ERR_NOMEM)
             goto fail;
         if (rc != KK_OK)
             goto fail_out;
-        if (!kk_buf_ok(&enc)) {
-            kk_fail(&err, KK_ERR_NOMEM, NULL);
-            goto fail;
-        }
-    }
-
-    /* Prove the bytes open again, with the output passphrase, as the same
-     * key before anything is written. */
-    if (fout->decode != NULL) {
-        struct kk_limits blim = kk_cli_readback_limits(&c->lim);
-        struct kk_decode_opts bopts = { .limits = &blim, .pass = &pback };
-        struct kk_error berr;
-        kk_error_clear(&berr);
-        if (pw != NULL)
-            kk_pass_set(&pback, pw, pwlen);
-        if (fout->decode(enc.data, enc.len, &bopts, &back, &berr) != KK_OK) {
-            kk_fail(&err, KK_ERR_INTERNAL, "the %s output does not read back: %s",
-                    fout->name, berr.msg);
-            goto fail;
-        }
-        if (!kk_key_public_equal(key, back)) {
-            kk_fail(&err, KK_ERR_MISMATCH, "the %s output reads back as a different key",
-                    fout->name);
-            goto fail;
-        }
     }
 
     if (pw == NULL)
@@ -348,9 +306,7 @@ fail_out:
 fail:
     status = kk_cli_report(NULL, &err);
 out:
-    kk_key_free(back);
     kk_key_free(key);
-    kk_pass_wipe(&pback);
     kk_pass_wipe(&pin);
     kk_buf_free(&enc);
     kk_buf_free(&in);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <openssl/crypto.h>
 #include "cli.h"
+#include "../formats/convert.h"
 #include "../core/io.h"
 #include "../core/key.h"
 
@@ -321,35 +322,6 @@ out:
     return rc;
 }
 
-/* Decodes bytes with fmt (and pass) and checks they hold key's public half. */
-static int read_back(const struct gen *g, const struct kk_format *fmt,
-                     const struct kk_buf *b, const struct kk_key *key, const char *pw,
-                     size_t pwlen, struct kk_error *err)
-{
-    struct kk_limits lim = kk_cli_readback_limits(&g->lim);
-    struct kk_pass pass;
-    struct kk_key *back = NULL;
-    struct kk_error berr;
-    int rc = KK_OK;
-
-    if (fmt->decode == NULL)
-        return KK_OK;
-    kk_pass_init(&pass);
-    kk_error_clear(&berr);
-    if (pw != NULL)
-        kk_pass_set(&pass, pw, pwlen);
-    struct kk_decode_opts opts = { .limits = &lim, .pass = &pass };
-    if (fmt->decode(b->data, b->len, &opts, &back, &berr) != KK_OK)
-        rc = kk_fail(err, KK_ERR_INTERNAL, "the new %s key does not read back: %s",
-                     fmt->name, berr.msg);
-    else if (!kk_key_public_equal(key, back))
-        rc = kk_fail(err, KK_ERR_MISMATCH, "the new %s key reads back as a different key",
-                     fmt->name);
-    kk_key_free(back);
-    kk_pass_wipe(&pass);
-    return rc;
-}
-
 static void say(const struct gen *g, const char *before, const char *text)
 {
     if (g->quiet)
@@ -418,21 +390,15 @@ static int generate(struct gen *g)
     {
         struct kk_encode_opts eopts = kk_cli_encode_opts(&g->enc, pw, pwlen);
         struct kk_encode_opts popts = { .passphrase = NULL };
-        if ((rc = g->fmt->encode(key, &eopts, &priv, &err)) != KK_OK) {
+        /* Both halves are proven to read back before the files appear. */
+        if ((rc = kk_key_save(key, g->fmt, &eopts, &g->lim, &priv, &err)) != KK_OK) {
             if (rc == KK_ERR_UNSUPPORTED && pw != NULL)
                 kk_hint(&err, "use --format pkcs8, or -N '' for no passphrase");
             goto fail;
         }
-        if ((rc = g->pubfmt->encode(key, &popts, &pub, &err)) != KK_OK)
+        if ((rc = kk_key_save(key, g->pubfmt, &popts, &g->lim, &pub, &err)) != KK_OK)
             goto fail;
     }
-    if (!kk_buf_ok(&priv) || !kk_buf_ok(&pub)) {
-        kk_fail(&err, KK_ERR_NOMEM, NULL);
-        goto fail;
-    }
-    if ((rc = read_back(g, g->fmt, &priv, key, pw, pwlen, &err)) != KK_OK ||
-        (rc = read_back(g, g->pubfmt, &pub, key, NULL, 0, &err)) != KK_OK)
-        goto fail;
     /* Everything that can fail is done before the files appear. */
     if ((rc = kk_key_fingerprint(key, KK_FP_SHA256, fp, &err)) != KK_OK)
         goto fail;
