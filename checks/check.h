@@ -21,6 +21,7 @@ struct kc_finding {
     char msg[KK_MSG_MAX];    /* what is wrong, lower case */
     char fix[KK_MSG_MAX];    /* how to fix it, "" if nothing to offer */
     size_t seq;              /* order of discovery, keeps sorting stable */
+    int fixable;             /* --fix repairs it (CR, BOM, wrapped lines, ...) */
 };
 
 /* Key families, also the bits of a profile's allowed set. */
@@ -43,8 +44,23 @@ struct kc_key {
     int bits;
     uint8_t *blob;           /* owned: the decoded public blob */
     size_t blob_len;
-    size_t n_off, n_len;     /* RSA modulus magnitude inside blob, n_len 0 if none */
+    size_t n_off, n_len;     /* RSA modulus magnitude inside blob, n_len 0 if
+                              * none or kept out of the shared-prime test */
     char *comment;           /* owned, escaped */
+    long data_col;           /* where its base64 starts (RSA findings point there) */
+    int small_factor;        /* rsa-small-factor was reported: said once is enough */
+    int small_pending;       /* its small-factor test is left to
+                              * kc_check_shared_primes (kc_opts.batch_small_factor) */
+    size_t small_seq;        /* the place that finding takes among the others */
+};
+
+/* --fix in authorized_keys and metadata mode: one record per comment,
+ * blank line, key line, wrapped key or RFC 4716 block, in file order. */
+struct kc_fixrec {
+    long first, last;        /* the lines it covers */
+    size_t off, len;         /* its repaired text (with newline) in kc_file.fixtext */
+    int bad;                 /* it cannot be repaired, whatever else is found */
+    int dropped;             /* set by kc_file_fix: left out of the repaired file */
 };
 
 struct kc_file {
@@ -54,7 +70,13 @@ struct kc_file {
     struct kc_key *keys;
     size_t nkeys, capk;
     int repairable;          /* every error found is one --fix can repair */
-    char *fixed;             /* owned: the repaired text for --fix, or NULL */
+    char *fixed;             /* owned: the repaired text for --fix, or NULL;
+                              * terminated, but a comment line may hold NULs */
+    size_t fixed_len;
+    struct kc_fixrec *recs;  /* authorized_keys/metadata --fix (want_fix) */
+    size_t nrecs, caprecs;
+    char *fixtext;           /* the records' texts */
+    size_t fixtext_len, fixtext_cap;
 };
 
 struct kc_profile {
@@ -81,7 +103,13 @@ struct kc_opts {
     const struct kc_profile *profile;   /* NULL: default */
     enum kc_mode mode;
     int weak;                /* run the per-key weak-RSA tests (small factor, Fermat, ROCA) */
-    int want_fix;            /* fill kc_file.fixed when the file is repairable */
+    int want_fix;            /* single-key mode: fill kc_file.fixed when the
+                              * file is repairable; other modes: fill
+                              * kc_file.recs for kc_file_fix */
+    int batch_small_factor;  /* leave the small-factor test to
+                              * kc_check_shared_primes, which runs it for every
+                              * key at once inside the batch GCD (much cheaper
+                              * for many keys); the caller must then call it */
 };
 
 /* Analyses one input (already read) into f, whose name is set by the
@@ -91,9 +119,25 @@ int kc_check_buffer(const uint8_t *in, size_t len, const struct kc_opts *opts,
                     struct kc_file *f, struct kk_error *err);
 
 /* Batch GCD over every RSA modulus in files: a finding on each key that
- * shares a prime with another (duplicates of one key are not reported). */
+ * shares a prime of 2^16 or more with another (the same key twice is not
+ * reported; smaller primes are the small-factor test's), and the
+ * small-factor finding of each key whose test was left to it
+ * (kc_opts.batch_small_factor).  Fails on allocation failure, and with
+ * KK_ERR_CAP (after running the small-factor tests one key at a time, so
+ * only the shared-prime test is missing) when the distinct moduli hold
+ * more than max_bits bits in all.  kc_check_shared_primes uses
+ * KC_BATCH_DEFAULT_MAX_BITS. */
+#define KC_BATCH_DEFAULT_MAX_BITS ((unsigned long long)32 << 20)
+int kc_check_shared_primes_max(struct kc_file *files, size_t nfiles,
+                               unsigned long long max_bits, struct kk_error *err);
 int kc_check_shared_primes(struct kc_file *files, size_t nfiles,
                            struct kk_error *err);
+
+/* --fix outside single-key mode, once every check has run (after
+ * kc_check_shared_primes): drops each record with an error --fix cannot
+ * repair on its lines and joins the others into f->fixed.  Returns the
+ * number of records dropped, -1 on allocation failure. */
+long kc_file_fix(struct kc_file *f);
 
 void kc_file_init(struct kc_file *f, const char *name);
 void kc_file_free(struct kc_file *f);
@@ -129,10 +173,33 @@ enum kc_weak {
 
 /* The per-key tests; *factor is the small prime found (0 if none). */
 unsigned kc_weak_rsa(const uint8_t *n, size_t len, unsigned long *factor);
+/* The same for the tests named in which (enum kc_weak bits). */
+unsigned kc_weak_rsa_tests(const uint8_t *n, size_t len, unsigned which,
+                           unsigned long *factor);
 /* Batch GCD: shared[i] set to 1 when mods[i] shares a prime with another
  * modulus of the set (the set must hold no duplicates). */
 int kc_batch_gcd(const uint8_t *const *mods, const size_t *lens, size_t count,
                  unsigned char *shared);
+
+/* The batch GCD with more said about each modulus. */
+struct kc_gcd_hit {
+    unsigned long factor;    /* with KC_BG_SMALL_PRIMES: the smallest prime
+                              * below 2^16 dividing it, 0 if none */
+    int shared;              /* it shares a prime with another modulus (with
+                              * KC_BG_SMALL_PRIMES: a prime of 2^16 or more) */
+    size_t partner;          /* when shared: such a modulus, or KC_NO_PARTNER
+                              * if the search for one was cut short */
+};
+#define KC_NO_PARTNER ((size_t)-1)
+enum {
+    KC_BG_SMALL_PRIMES = 1u << 0,   /* the primes below 2^16 are one more leaf */
+    KC_BG_SERIAL = 1u << 1,         /* one thread whatever the size */
+    KC_BG_THREADS = 1u << 2,        /* two threads even for a small set */
+};
+/* Returns 0, or -1 on allocation failure.  The set must hold no duplicates;
+ * large sets use two threads. */
+int kc_batch_gcd_hits(const uint8_t *const *mods, const size_t *lens, size_t count,
+                      unsigned flags, struct kc_gcd_hit *hits);
 /* 1 if a and b (big-endian magnitudes) have a common factor > 1. */
 int kc_share_factor(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "check.h"
+#include "internal.h"
 
 const struct kc_rule kc_rules[] = {
     { "empty-file", KC_ERROR, "the file holds no key" },
@@ -80,6 +80,8 @@ void kc_file_free(struct kc_file *f)
     free(f->keys);
     free(f->findings);
     free(f->fixed);
+    free(f->recs);
+    free(f->fixtext);
     free(f->name);
     *f = (struct kc_file){ 0 };
 }
@@ -107,8 +109,10 @@ int kc_add(struct kc_file *f, const char *id, enum kc_level level, long line,
         f->capf = cap;
     }
     struct kc_finding *x = &f->findings[f->nfindings++];
+    /* Even numbers: a test run later can take the odd place of the moment
+     * it was left for (kc_key.small_seq). */
     *x = (struct kc_finding){ .id = id, .level = level, .line = line, .col = col,
-                              .seq = f->nfindings };
+                              .seq = 2 * f->nfindings };
     va_start(ap, fmt);
     vsnprintf(x->msg, sizeof x->msg, fmt, ap);
     va_end(ap);
@@ -130,4 +134,44 @@ void kc_file_sort(struct kc_file *f)
 {
     if (f->nfindings > 1)
         qsort(f->findings, f->nfindings, sizeof *f->findings, cmp_finding);
+}
+
+int kc_add_small_factor(struct kc_file *f, long line, long col, unsigned long factor)
+{
+    return kc_add(f, "rsa-small-factor", KC_ERROR, line, col, KC_FIX_NEWKEY,
+                  "the RSA modulus is divisible by %lu, so the key is broken", factor);
+}
+
+long kc_file_fix(struct kc_file *f)
+{
+    long dropped = 0;
+    size_t x = 0, n = 0;
+
+    kc_file_sort(f);
+    /* Findings and records are both in line order: one pass over each. */
+    for (size_t r = 0; r < f->nrecs; r++) {
+        struct kc_fixrec *rec = &f->recs[r];
+        while (x < f->nfindings && f->findings[x].line < rec->first)
+            x++;
+        rec->dropped = rec->bad;
+        for (size_t y = x; y < f->nfindings && f->findings[y].line <= rec->last; y++)
+            if (f->findings[y].level == KC_ERROR && !f->findings[y].fixable)
+                rec->dropped = 1;
+        if (rec->dropped)
+            dropped++;
+        else
+            n += rec->len;
+    }
+    free(f->fixed);
+    if ((f->fixed = malloc(n + 1)) == NULL)
+        return -1;
+    n = 0;
+    for (size_t r = 0; r < f->nrecs; r++)
+        if (!f->recs[r].dropped) {
+            memcpy(f->fixed + n, f->fixtext + f->recs[r].off, f->recs[r].len);
+            n += f->recs[r].len;
+        }
+    f->fixed[n] = '\0';
+    f->fixed_len = n;
+    return dropped;
 }

@@ -1,12 +1,15 @@
 /* A whole input: the file-level breakages (empty, BOM, UTF-16, private key,
  * RFC 4716 block, CRLF, wrapped lines, several keys), then each line in the
  * mode asked for: one key, authorized_keys, or user:key metadata. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../formats/format.h"
 #include "internal.h"
 
 #define FIX_HINT " (keycheck --fix prints the repaired key)"
+#define BEGIN_SSH2 "---- BEGIN SSH2 PUBLIC KEY ----"
+#define END_SSH2 "---- END SSH2 PUBLIC KEY ----"
 
 static int is_blank(uint8_t ch)
 {
@@ -26,13 +29,58 @@ static void add_fixable(struct kc_ctx *c, const char *id, long line, long col,
     const struct kc_rule *r = kc_rule_by_id(id);
     if (kc_add(c->f, id, r != NULL ? r->level : KC_ERROR, line, col, fix, "%s", msg) != 0)
         c->nomem = 1;
+    else
+        c->f->findings[c->f->nfindings - 1].fixable = 1;
 }
 
 static void add_error(struct kc_ctx *c, const char *id, long line, long col,
                       const char *fix, const char *msg)
 {
-    add_fixable(c, id, line, col, fix, msg);
+    const struct kc_rule *r = kc_rule_by_id(id);
+    if (kc_add(c->f, id, r != NULL ? r->level : KC_ERROR, line, col, fix, "%s", msg) != 0)
+        c->nomem = 1;
     c->f->repairable = 0;
+}
+
+/* ---- --fix outside single-key mode: the repaired text, record by record */
+
+static void record(struct kc_ctx *c, long first, long last, const uint8_t *text,
+                   size_t n, int bad)
+{
+    struct kc_file *f = c->f;
+
+    if (!c->opts->want_fix || c->opts->mode == KC_MODE_SINGLE)
+        return;
+    if (f->nrecs == f->caprecs) {
+        size_t cap = f->caprecs ? f->caprecs * 2 : 64;
+        struct kc_fixrec *p = realloc(f->recs, cap * sizeof *p);
+        if (p == NULL) {
+            c->nomem = 1;
+            return;
+        }
+        f->recs = p;
+        f->caprecs = cap;
+    }
+    if (f->fixtext_cap - f->fixtext_len < n + 1) {
+        size_t cap = f->fixtext_cap ? f->fixtext_cap : 4096;
+        while (cap - f->fixtext_len < n + 1)
+            cap *= 2;
+        char *p = realloc(f->fixtext, cap);
+        if (p == NULL) {
+            c->nomem = 1;
+            return;
+        }
+        f->fixtext = p;
+        f->fixtext_cap = cap;
+    }
+    f->recs[f->nrecs++] = (struct kc_fixrec){ .first = first, .last = last,
+        .off = f->fixtext_len, .len = bad ? 0 : n + 1, .bad = bad };
+    if (!bad) {
+        if (n > 0)
+            memcpy(f->fixtext + f->fixtext_len, text, n);
+        f->fixtext[f->fixtext_len + n] = '\n';
+        f->fixtext_len += n + 1;
+    }
 }
 
 static const uint8_t *find(const uint8_t *in, size_t len, const char *s)
@@ -129,49 +177,62 @@ static int set_fixed(struct kc_ctx *c, const uint8_t *s, size_t n)
     memcpy(c->f->fixed, s, n);
     c->f->fixed[n] = '\n';
     c->f->fixed[n + 1] = '\0';
+    c->f->fixed_len = n + 1;
     return 0;
 }
 
 /* An RFC 4716 block: decoded by keykit's reader, then checked as the one
- * line it becomes. */
-static void rfc4716(struct kc_ctx *c, const uint8_t *in, size_t len,
-                    const uint8_t *at)
+ * line it becomes, at the BEGIN line.  [in, in + len) starts at or before
+ * the block; err.line from the reader counts from line_base + 1.  The
+ * one-line key goes to *line (type, base64, comment; no newline); returns
+ * 0 if the block could not be read. */
+static int rfc4716(struct kc_ctx *c, const uint8_t *in, size_t len, long lineno,
+                   long line_base, const char *msg, struct kk_buf *line, size_t *n)
 {
     struct kk_limits lim = kk_limits_default();
     struct kk_decode_opts dopts = { .limits = &lim };
     struct kk_encode_opts eopts = { .passphrase = NULL };
     struct kk_key *key = NULL;
     struct kk_error err;
-    struct kk_buf line;
-    long lineno = line_of(in, at);
+    int ok = 0;
 
     add_fixable(c, "rfc4716-block", lineno, 1,
-                "convert it to one line: ssh-keygen -i -f FILE" FIX_HINT,
-                "an RFC 4716 'SSH2 PUBLIC KEY' block where a one-line OpenSSH "
-                "key is expected");
+                "convert it to one line: ssh-keygen -i -f FILE" FIX_HINT, msg);
     lim.rsa_min_bits = 1;     /* a small key is a finding, found below */
-    kk_buf_init(&line, 0);
     kk_error_clear(&err);
     if (kk_fmt_rfc4716.decode(in, len, &dopts, &key, &err) != KK_OK ||
-        kk_fmt_openssh_pub.encode(key, &eopts, &line, &err) != KK_OK) {
-        char msg[KK_MSG_MAX];
-        snprintf(msg, sizeof msg, "the SSH2 PUBLIC KEY block cannot be read: %.200s",
+        kk_fmt_openssh_pub.encode(key, &eopts, line, &err) != KK_OK) {
+        char m[KK_MSG_MAX];
+        snprintf(m, sizeof m, "the SSH2 PUBLIC KEY block cannot be read: %.200s",
                  err.msg);
         if (err.code == KK_ERR_NOMEM)
             c->nomem = 1;
         else
-            add_error(c, "rfc4716-block", err.line > 0 ? err.line : lineno, 1,
-                      "take the key again from its source", msg);
+            add_error(c, "rfc4716-block", err.line > 0 ? line_base + err.line : lineno,
+                      1, "take the key again from its source", m);
         goto out;
     }
-    size_t n = line.len;
-    while (n > 0 && (line.data[n - 1] == '\n' || line.data[n - 1] == ' '))
-        n--;
-    kc_keyline(c, line.data, 0, 0, n, lineno);
-    if (c->f->repairable)
-        set_fixed(c, line.data, n);
+    *n = line->len;
+    while (*n > 0 && (line->data[*n - 1] == '\n' || line->data[*n - 1] == ' '))
+        (*n)--;
+    kc_keyline(c, line->data, 0, 0, *n, lineno);
+    ok = 1;
 out:
     kk_key_free(key);
+    return ok;
+}
+
+static void rfc4716_single(struct kc_ctx *c, const uint8_t *in, size_t len,
+                           const uint8_t *at)
+{
+    struct kk_buf line;
+    size_t n = 0;
+
+    kk_buf_init(&line, 0);
+    if (rfc4716(c, in, len, line_of(in, at), 0, "an RFC 4716 'SSH2 PUBLIC KEY' "
+                "block where a one-line OpenSSH key is expected", &line, &n) &&
+        c->f->repairable)
+        set_fixed(c, line.data, n);
     kk_buf_free(&line);
 }
 
@@ -418,47 +479,200 @@ static void single(struct kc_ctx *c, const uint8_t *in, struct span_line *L,
                   "(the .pub file ssh-keygen wrote)", "the file holds no key");
 }
 
-static void authorized(struct kc_ctx *c, const uint8_t *in, struct span_line *L,
-                       size_t nl)
+/* ---- authorized_keys and metadata files ---- */
+
+static int line_is(const uint8_t *in, const struct span_line *l, const char *text)
+{
+    size_t n = strlen(text);
+    return l->e - l->s == n && memcmp(in + l->s, text, n) == 0;
+}
+
+/* A key line with options or a type first: not part of a block. */
+static int holds_key(const uint8_t *in, const struct span_line *l)
+{
+    size_t w = word_end(in, l->s, l->e);
+    return kc_known_type(in + l->s, w - l->s) || options_then_type(in, l->s, l->e) != 0;
+}
+
+/* An RFC 4716 block among one-line keys: reported once, at its BEGIN line,
+ * and checked as the key it holds; its lines are not keys.  It ends at its
+ * END line, or without one before the next line holding a key.  Returns
+ * the index of its last line. */
+static size_t block(struct kc_ctx *c, const uint8_t *in, size_t len,
+                    const struct span_line *L, size_t nl, size_t i)
+{
+    size_t last = i;
+    struct kk_buf line;
+    size_t n = 0;
+
+    for (size_t j = i + 1; j < nl; j++) {
+        if (line_is(in, &L[j], END_SSH2)) {
+            last = j;
+            break;
+        }
+        if (holds_key(in, &L[j]))
+            break;
+        last = j;
+    }
+    size_t end = L[last].end;
+    if (end < len && in[end] == '\r')
+        end++;
+    if (end < len && in[end] == '\n')
+        end++;
+    kk_buf_init(&line, 0);
+    int ok = rfc4716(c, in + L[i].ls, end - L[i].ls, L[i].no, L[i].no - 1,
+                     "an RFC 4716 'SSH2 PUBLIC KEY' block where one-line keys "
+                     "are expected", &line, &n);
+    if (c->opts->mode == KC_MODE_METADATA)
+        add_error(c, "metadata-no-user", L[i].no, 1,
+                  "write it as USERNAME:ssh-ed25519 AAAA... USERNAME",
+                  "the metadata line has no 'user:' before the key");
+    record(c, L[i].no, L[last].no, line.data, n, !ok);
+    kk_buf_free(&line);
+    return last;
+}
+
+/* The lines after key line i that carry on its base64 (the key line ends
+ * in base64; each piece is base64 alone, the last may have the comment). */
+static size_t pieces(const uint8_t *in, const struct span_line *L, size_t nl,
+                     size_t i, size_t key)
+{
+    size_t te = word_end(in, key, L[i].e), b0 = te, n = 0;
+
+    while (b0 < L[i].e && is_blank(in[b0]))
+        b0++;
+    if (b0 == L[i].e || word_end(in, b0, L[i].e) != L[i].e)
+        return 0;
+    for (size_t j = i + 1; j < nl; j++) {
+        size_t w = word_end(in, L[j].s, L[j].e);
+        if (!b64_piece(in, L[j].s, w) || kc_is_option(in + L[j].s, w - L[j].s) ||
+            kc_known_type(in + L[j].s, w - L[j].s))
+            break;
+        n++;
+        if (w != L[j].e)
+            break;
+    }
+    return n;
+}
+
+/* Key line i wrapped over the n lines after it, its key starting at key:
+ * joined, and checked as one line if the joined text is a whole key blob
+ * (else 0, and the lines are checked one by one). */
+static int join_wrapped(struct kc_ctx *c, const uint8_t *in,
+                        const struct span_line *L, size_t i, size_t n, size_t key)
+{
+    static const char *const damage[] = {
+        "bad-base64", "truncated-blob", "trailing-bytes", "type-mismatch", "bad-blob",
+        "missing-base64",
+    };
+    size_t total = L[i].e - L[i].ls;
+    for (size_t j = i + 1; j <= i + n; j++)
+        total += L[j].e - L[j].s;
+    uint8_t *buf = malloc(total + 1);
+    if (buf == NULL) {
+        c->nomem = 1;
+        return 0;
+    }
+    size_t o = L[i].e - L[i].ls;
+    memcpy(buf, in + L[i].ls, o);
+    for (size_t j = i + 1; j <= i + n; j++) {
+        memcpy(buf + o, in + L[j].s, L[j].e - L[j].s);
+        o += L[j].e - L[j].s;
+    }
+    /* A trial on the side first: without the weak-key arithmetic, into a
+     * file of its own. */
+    struct kc_opts topts = *c->opts;
+    struct kc_file tf;
+    struct kc_ctx t = { .opts = &topts, .prof = c->prof, .f = &tf };
+    int whole;
+    topts.weak = 0;
+    topts.want_fix = 0;
+    kc_file_init(&tf, NULL);
+    kk_buf_init(&t.blob, 0);
+    kc_keyline(&t, buf, 0, key - L[i].ls, o, L[i].no);
+    whole = tf.nkeys == 1 && !t.nomem;
+    for (size_t x = 0; whole && x < tf.nfindings; x++)
+        for (size_t d = 0; d < sizeof damage / sizeof damage[0]; d++)
+            if (strcmp(tf.findings[x].id, damage[d]) == 0)
+                whole = 0;
+    kk_buf_free(&t.blob);
+    kc_file_free(&tf);
+    if (whole) {
+        char msg[KK_MSG_MAX];
+        snprintf(msg, sizeof msg, "the key is wrapped over %zu lines (lines %ld-%ld)",
+                 n + 1, L[i].no, L[i + n].no);
+        add_fixable(c, "wrapped-key", L[i + 1].no, 1,
+                    "join the lines into one line" FIX_HINT, msg);
+        kc_keyline(c, buf, 0, key - L[i].ls, o, L[i].no);
+        record(c, L[i].no, L[i + n].no, buf + (L[i].s - L[i].ls), o - (L[i].s - L[i].ls), 0);
+    }
+    free(buf);
+    return whole;
+}
+
+/* One line holding (or meant to hold) a key; returns how many of the lines
+ * after it were joined to it. */
+static size_t key_line(struct kc_ctx *c, const uint8_t *in, const struct span_line *L,
+                       size_t nl, size_t i, long *prev_key)
+{
+    const struct span_line *l = &L[i];
+    size_t s = l->s;
+
+    if (c->opts->mode == KC_MODE_METADATA || c->prof->metadata)
+        s = metadata_user(c, in, l->ls, s, l->e,
+                          l->no, c->opts->mode == KC_MODE_METADATA);
+    size_t w = word_end(in, s, l->e);
+    if (!kc_known_type(in + s, w - s)) {
+        int optionish = options_then_type(in, s, l->e) != 0 ||
+                        memchr(in + s, '=', w - s) != NULL ||
+                        memchr(in + s, ',', w - s) != NULL ||
+                        kc_is_option(in + s, w - s);
+        if (*prev_key != 0 && b64_piece(in, s, w) && !kc_is_option(in + s, w - s)) {
+            char msg[KK_MSG_MAX];
+            snprintf(msg, sizeof msg, "this line continues the key on line "
+                     "%ld: the key is wrapped", *prev_key);
+            add_error(c, "wrapped-key", l->no, 1, "join the lines into one line", msg);
+            record(c, l->no, l->no, in + l->s, l->e - l->s, 0);
+            return 0;
+        }
+        if (optionish && c->opts->mode == KC_MODE_AUTHORIZED) {
+            s = kc_options(c, in, l->ls, s, l->e, l->no);
+            while (s < l->e && is_blank(in[s]))
+                s++;
+            if (s >= l->e) {
+                add_error(c, "missing-key", l->no, kc_col(l->ls, l->e),
+                          "put the key after the options",
+                          "the options are not followed by a key");
+                record(c, l->no, l->no, in + l->s, l->e - l->s, 0);
+                return 0;
+            }
+        }
+    }
+    size_t nw = kc_known_type(in + s, word_end(in, s, l->e) - s)
+                ? pieces(in, L, nl, i, s) : 0;
+    if (nw > 0 && join_wrapped(c, in, L, i, nw, s)) {
+        *prev_key = l->no;
+        return nw;
+    }
+    record(c, l->no, l->no, in + l->s, l->e - l->s, 0);
+    if (kc_keyline(c, in, l->ls, s, l->e, l->no))
+        *prev_key = l->no;
+    return 0;
+}
+
+static void authorized(struct kc_ctx *c, const uint8_t *in, size_t len,
+                       struct span_line *L, size_t nl)
 {
     long prev_key = 0;
 
     for (size_t i = 0; i < nl; i++) {
         struct span_line *l = &L[i];
         if (l->s == l->e || in[l->s] == '#')
-            continue;
-        size_t s = l->s;
-        if (c->opts->mode == KC_MODE_METADATA || c->prof->metadata)
-            s = metadata_user(c, in, l->ls, s, l->e,
-                              l->no, c->opts->mode == KC_MODE_METADATA);
-        size_t w = word_end(in, s, l->e);
-        if (!kc_known_type(in + s, w - s)) {
-            int optionish = options_then_type(in, s, l->e) != 0 ||
-                            memchr(in + s, '=', w - s) != NULL ||
-                            memchr(in + s, ',', w - s) != NULL ||
-                            kc_is_option(in + s, w - s);
-            if (prev_key != 0 && b64_piece(in, s, w) && !kc_is_option(in + s, w - s)) {
-                char msg[KK_MSG_MAX];
-                snprintf(msg, sizeof msg, "this line continues the key on line "
-                         "%ld: the key is wrapped", prev_key);
-                add_error(c, "wrapped-key", l->no, 1, "join the lines into one line",
-                          msg);
-                continue;
-            }
-            if (optionish && c->opts->mode == KC_MODE_AUTHORIZED) {
-                s = kc_options(c, in, l->ls, s, l->e, l->no);
-                while (s < l->e && is_blank(in[s]))
-                    s++;
-                if (s >= l->e) {
-                    add_error(c, "missing-key", l->no, kc_col(l->ls, l->e),
-                              "put the key after the options",
-                              "the options are not followed by a key");
-                    continue;
-                }
-            }
-        }
-        if (kc_keyline(c, in, l->ls, s, l->e, l->no))
-            prev_key = l->no;
+            record(c, l->no, l->no, in + l->s, l->e - l->s, 0);
+        else if (line_is(in, l, BEGIN_SSH2))
+            i = block(c, in, len, L, nl, i);
+        else
+            i += key_line(c, in, L, nl, i, &prev_key);
     }
 }
 
@@ -469,7 +683,7 @@ int kc_check_buffer(const uint8_t *in, size_t len, const struct kc_opts *opts,
     struct span_line *L = NULL;
     uint8_t *converted = NULL;
     size_t nl = 0;
-    int rc = KK_OK;
+    int rc = KK_OK, lines_done = 0;
 
     c.prof = opts->profile != NULL ? opts->profile : kc_profiles[0];
     kk_buf_init(&c.blob, 0);
@@ -492,10 +706,12 @@ int kc_check_buffer(const uint8_t *in, size_t len, const struct kc_opts *opts,
     }
     if (private_key(&c, in, len))
         goto out;
-    const uint8_t *block = find(in, len, "---- BEGIN SSH2 PUBLIC KEY ----");
-    if (block != NULL && opts->mode == KC_MODE_SINGLE) {
-        rfc4716(&c, in, len, block);
-        goto out;
+    if (opts->mode == KC_MODE_SINGLE) {
+        const uint8_t *ssh2 = find(in, len, BEGIN_SSH2);
+        if (ssh2 != NULL) {
+            rfc4716_single(&c, in, len, ssh2);
+            goto out;
+        }
     }
     if (split_lines(&c, in, len, &L, &nl) != 0) {
         c.nomem = 1;
@@ -504,12 +720,8 @@ int kc_check_buffer(const uint8_t *in, size_t len, const struct kc_opts *opts,
     if (opts->mode == KC_MODE_SINGLE) {
         single(&c, in, L, nl);
     } else {
-        if (block != NULL)
-            add_error(&c, "rfc4716-block", line_of(in, block), 1,
-                      "convert it to one line: ssh-keygen -i -f FILE",
-                      "an RFC 4716 'SSH2 PUBLIC KEY' block where one-line keys "
-                      "are expected");
-        authorized(&c, in, L, nl);
+        authorized(&c, in, len, L, nl);
+        lines_done = 1;
         if (len > 0 && in[len - 1] != '\n' && nl > 0)
             add_fixable(&c, "missing-final-newline", L[nl - 1].no,
                         kc_col(L[nl - 1].ls, len),
@@ -517,6 +729,8 @@ int kc_check_buffer(const uint8_t *in, size_t len, const struct kc_opts *opts,
                         "newline: a key appended later joins this line");
     }
 out:
+    if (!lines_done)
+        record(&c, 0, LONG_MAX, NULL, 0, 1);    /* nothing of it can be kept */
     if (c.nomem)
         rc = kk_fail(err, KK_ERR_NOMEM, "out of memory checking the keys");
     kc_file_sort(f);

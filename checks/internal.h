@@ -31,6 +31,11 @@ size_t kc_options(struct kc_ctx *c, const uint8_t *in, size_t ls, size_t s,
 /* 1 if the word [s, s+n) up to its first ',' or '=' is an option name. */
 int kc_is_option(const uint8_t *s, size_t n);
 
+#define KC_FIX_NEWKEY "make a new key: ssh-keygen -t ed25519 (or -t rsa -b 3072)"
+
+/* The rsa-small-factor finding (from the per-key test or the batch). */
+int kc_add_small_factor(struct kc_file *f, long line, long col, unsigned long factor);
+
 static inline long kc_col(size_t ls, size_t at)
 {
     return (long)(at - ls) + 1;

@@ -139,7 +139,7 @@ static void add(struct kc_ctx *c, const char *id, long line, long col,
 
 #define FIX_RECOPY "the key was damaged when copied: copy the whole line again " \
                    "from the original .pub file"
-#define FIX_NEWKEY "make a new key: ssh-keygen -t ed25519 (or -t rsa -b 3072)"
+#define FIX_NEWKEY KC_FIX_NEWKEY
 
 /* An mpint's magnitude; 0 on a negative or non-minimal encoding. */
 static int mpint_mag(struct kk_span s, struct kk_span *mag)
@@ -187,6 +187,7 @@ static void check_rsa(struct kc_ctx *c, struct kk_span e, struct kk_span n,
     unsigned long ev = small_value(e);
 
     k->bits = bits;
+    k->data_col = col;
     if (bits < RSA_MIN_BITS) {
         snprintf(msg, sizeof msg, "RSA key of %d bits is too small (at least %d "
                  "bits are needed)", bits, RSA_MIN_BITS);
@@ -219,12 +220,20 @@ static void check_rsa(struct kc_ctx *c, struct kk_span e, struct kk_span n,
     if (!c->opts->weak || bits < 64)
         return;
     unsigned long factor = 0;
-    unsigned w = kc_weak_rsa(n.ptr, n.len, &factor);
+    unsigned which = KC_WEAK_CLOSE_PRIMES | KC_WEAK_ROCA;
+    if (c->opts->batch_small_factor) {
+        /* Its finding takes the place it would have had here. */
+        k->small_pending = 1;
+        k->small_seq = 2 * c->f->nfindings + 1;
+    } else {
+        which |= KC_WEAK_SMALL_FACTOR;
+    }
+    unsigned w = kc_weak_rsa_tests(n.ptr, n.len, which, &factor);
     if (w & KC_WEAK_SMALL_FACTOR) {
-        snprintf(msg, sizeof msg, "the RSA modulus is divisible by %lu, so the "
-                 "key is broken", factor);
-        add(c, "rsa-small-factor", line, col, FIX_NEWKEY, msg);
-        k->n_len = 0;     /* kept out of the batch GCD: said once is enough */
+        if (kc_add_small_factor(c->f, line, col, factor) != 0)
+            c->nomem = 1;
+        c->f->repairable = 0;
+        k->small_factor = 1;
     }
     if (w & KC_WEAK_CLOSE_PRIMES)
         add(c, "rsa-close-primes", line, col, FIX_NEWKEY,
@@ -236,6 +245,25 @@ static void check_rsa(struct kc_ctx *c, struct kk_span e, struct kk_span n,
             "firmware (Infineon RSA library, CVE-2017-15361)",
             "the RSA modulus has the ROCA fingerprint: its private key can be "
             "computed (CVE-2017-15361)");
+}
+
+/* A small-factor test left for the batch, on a key that will not go into
+ * it: run now, in the place it was left. */
+static void small_factor_now(struct kc_ctx *c, struct kc_key *k, const uint8_t *n,
+                             size_t len)
+{
+    unsigned long factor = 0;
+
+    k->small_pending = 0;
+    if (!(kc_weak_rsa_tests(n, len, KC_WEAK_SMALL_FACTOR, &factor) & KC_WEAK_SMALL_FACTOR))
+        return;
+    if (kc_add_small_factor(c->f, k->line, k->data_col, factor) != 0) {
+        c->nomem = 1;
+        return;
+    }
+    c->f->findings[c->f->nfindings - 1].seq = k->small_seq;
+    c->f->repairable = 0;
+    k->small_factor = 1;
 }
 
 static void check_profile(struct kc_ctx *c, const struct kc_key *k, long line,
@@ -535,6 +563,10 @@ int kc_keyline(struct kc_ctx *c, const uint8_t *in, size_t ls, size_t s,
         snprintf(msg, sizeof msg, "the key blob is truncated: it ends inside its %s",
                  p.failed_at != NULL ? p.failed_at : "fields");
         add(c, "truncated-blob", line, bcol, FIX_RECOPY, msg);
+        /* A certificate cut short after its RSA fields: the key is not
+         * kept, so its small-factor test cannot wait for the batch. */
+        if (k->small_pending)
+            small_factor_now(c, k, c->blob.data + k->n_off, k->n_len);
         return 1;
     }
     if (r < 0)
@@ -545,6 +577,8 @@ int kc_keyline(struct kc_ctx *c, const uint8_t *in, size_t ls, size_t s,
                  left, left == 1 ? "" : "s");
         add(c, "trailing-bytes", line, bcol, FIX_RECOPY, msg);
         /* A wrong modulus must not reach the batch GCD. */
+        if (k->small_pending)
+            small_factor_now(c, k, c->blob.data + k->n_off, k->n_len);
         k->n_len = 0;
     }
     k->blob = malloc(c->blob.len);

@@ -92,10 +92,21 @@ size_t kc_options(struct kc_ctx *c, const uint8_t *in, size_t ls, size_t s,
                     p++;
             } else {
                 p++;
+                size_t nul = e;
                 while (p < e && in[p] != '"') {
                     if (in[p] == '\\' && e - p > 1 && in[p + 1] == '"')
                         p++;
+                    else if (in[p] == '\0' && nul == e)
+                        nul = p;
                     p++;
+                }
+                /* sshd reads the line as a C string: it ends at the NUL. */
+                if (nul < e && p < e) {
+                    snprintf(msg, sizeof msg, "the value of option '%s' holds a NUL "
+                             "byte: sshd stops reading the line there, before the "
+                             "closing quote", shown);
+                    add(c, "unterminated-quote", line, kc_col(ls, nul),
+                        "remove the NUL byte (\\x00) from the value", msg);
                 }
                 if (p >= e) {
                     snprintf(msg, sizeof msg, "the value of option '%s' has no "

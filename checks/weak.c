@@ -1,102 +1,151 @@
-/* Weak RSA moduli, with GMP: the values are public, so speed matters and
- * constant time does not (DESIGN.md: dependencies). */
+/* Weak RSA moduli, one at a time, with GMP: a small factor, close primes
+ * (Fermat) and the ROCA fingerprint.  The values are public, so speed
+ * matters and constant time does not (DESIGN.md: dependencies).  The
+ * shared tables are built once, under pthread_once, since the batch GCD
+ * (batchgcd.c) uses them from two threads. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gmp.h>
-#include "check.h"
+#include "internal.h"
+#include "weak.h"
 
 #define SMALL_PRIME_LIMIT 65536u
+#define N_SMALL_PRIMES 6542u      /* primes below 2^16 */
 #define FERMAT_STEPS 100
 
-/* ---- small factors: one gcd with the product of the primes below 2^16 ---- */
+/* ---- tables: the primes below 2^16 and their product ---- */
 
 static mpz_t primorial;
-static int primorial_ready;
-static unsigned *small_primes;
-static size_t n_small_primes;
+static uint16_t small_primes[N_SMALL_PRIMES];
+/* Words holding products of consecutive small primes, so a residue test
+ * needs one mpz division per word instead of one per prime. */
+static unsigned long prime_words[N_SMALL_PRIMES];
+static uint16_t word_first[N_SMALL_PRIMES + 1];
+static size_t n_words;
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
-static int make_primorial(void)
+static void make_tables(void)
 {
-    unsigned char *composite;
-    mpz_t *part;
+    static unsigned char composite[SMALL_PRIME_LIMIT];
     size_t n = 0;
 
-    if (primorial_ready)
-        return 0;
-    composite = calloc(SMALL_PRIME_LIMIT, 1);
-    small_primes = malloc(sizeof *small_primes * 6542);
-    if (composite == NULL || small_primes == NULL) {
-        free(composite);
-        free(small_primes);
-        small_primes = NULL;
-        return -1;
-    }
     for (unsigned i = 2; i < SMALL_PRIME_LIMIT; i++) {
         if (composite[i])
             continue;
-        small_primes[n++] = i;
+        small_primes[n++] = (uint16_t)i;
         for (unsigned long j = (unsigned long)i * i; j < SMALL_PRIME_LIMIT; j += i)
             composite[j] = 1;
     }
-    free(composite);
-    n_small_primes = n;
-    /* A product tree keeps the multiplications balanced. */
-    part = malloc(sizeof *part * n);
-    if (part == NULL)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        mpz_init_set_ui(part[i], small_primes[i]);
-    for (size_t m = n; m > 1; m = (m + 1) / 2) {
-        for (size_t i = 0; i < m / 2; i++)
-            mpz_mul(part[i], part[2 * i], part[2 * i + 1]);
-        if (m & 1)
-            mpz_set(part[m / 2], part[m - 1]);
+    for (size_t i = 0; i < n;) {
+        unsigned long w = 1;
+        word_first[n_words] = (uint16_t)i;
+        while (i < n && w <= (unsigned long)-1 / small_primes[i])
+            w *= small_primes[i++];
+        prime_words[n_words++] = w;
     }
-    mpz_init_set(primorial, part[0]);
-    for (size_t i = 0; i < n; i++)
-        mpz_clear(part[i]);
-    free(part);
-    primorial_ready = 1;
-    return 0;
+    word_first[n_words] = (uint16_t)n;
+    mpz_init(primorial);
+    mpz_primorial_ui(primorial, SMALL_PRIME_LIMIT - 1);
 }
 
-static unsigned long smallest_factor(const mpz_t g)
+mpz_srcptr kc_small_primorial(void)
 {
-    for (size_t i = 0; i < n_small_primes; i++)
-        if (mpz_divisible_ui_p(g, small_primes[i]))
-            return small_primes[i];
+    pthread_once(&tables_once, make_tables);
+    return primorial;
+}
+
+unsigned long kc_smallest_small_prime(const mpz_t g)
+{
+    pthread_once(&tables_once, make_tables);
+    for (size_t w = 0; w < n_words; w++) {
+        unsigned long r = mpz_fdiv_ui(g, prime_words[w]);
+        for (size_t i = word_first[w]; i < word_first[w + 1]; i++)
+            if (r % small_primes[i] == 0)
+                return small_primes[i];
+    }
     return 0;
 }
 
-/* ---- Fermat: n = a^2 - b^2 with a just above isqrt(n) ---- */
+unsigned long kc_small_factor(const mpz_t n)
+{
+    mpz_t g;
+    unsigned long f = 0;
+
+    if (mpz_cmp_ui(n, 1) <= 0)
+        return 0;
+    pthread_once(&tables_once, make_tables);
+    mpz_init(g);
+    /* One gcd with the product of all the primes: n mod each prime would
+     * cost 6542 divisions. */
+    mpz_mod(g, primorial, n);
+    mpz_gcd(g, g, n);
+    if (mpz_cmp_ui(g, 1) != 0)
+        f = kc_smallest_small_prime(g);
+    mpz_clear(g);
+    return f;
+}
+
+/* ---- Fermat: n = a^2 - b^2 with a just above isqrt(n) ----
+ * b^2 = a^2 - n is stepped by 2a + 1 as a grows.  A square is a square
+ * modulo 64, 63, 65 and 11 too; tracking b^2 and a modulo their product
+ * (a word) rejects ~99% of the candidates without touching a big number. */
+
+#define FERMAT_M (64ul * 63ul * 65ul * 11ul)
+
+static unsigned char sq64[64], sq63[63], sq65[65], sq11[11];
+static pthread_once_t squares_once = PTHREAD_ONCE_INIT;
+
+static void make_squares(void)
+{
+    for (unsigned i = 0; i < 64; i++)
+        sq64[i * i % 64] = 1;
+    for (unsigned i = 0; i < 63; i++)
+        sq63[i * i % 63] = 1;
+    for (unsigned i = 0; i < 65; i++)
+        sq65[i * i % 65] = 1;
+    for (unsigned i = 0; i < 11; i++)
+        sq11[i * i % 11] = 1;
+}
+
+static int maybe_square(unsigned long r)
+{
+    return sq64[r & 63] && sq63[r % 63] && sq65[r % 65] && sq11[r % 11];
+}
 
 static int close_primes(const mpz_t n)
 {
-    mpz_t a, b2;
+    mpz_t a, b2, t;
     int found = 0;
 
-    mpz_inits(a, b2, NULL);
-    mpz_sqrt(a, n);
-    mpz_mul(b2, a, a);
-    if (mpz_cmp(b2, n) == 0) {
+    pthread_once(&squares_once, make_squares);
+    mpz_inits(a, b2, t, NULL);
+    mpz_sqrtrem(a, b2, n);
+    if (mpz_sgn(b2) == 0) {
         found = 1;               /* p == q */
         goto out;
     }
     mpz_add_ui(a, a, 1);
     mpz_mul(b2, a, a);
     mpz_sub(b2, b2, n);
-    for (int i = 0; i < FERMAT_STEPS && !found; i++) {
-        if (mpz_perfect_square_p(b2)) {
-            found = 1;
-            break;
+    unsigned long r = mpz_fdiv_ui(b2, FERMAT_M), am = mpz_fdiv_ui(a, FERMAT_M);
+    for (unsigned long k = 0; k < FERMAT_STEPS; k++) {
+        if (maybe_square(r)) {
+            /* b^2 for a + k is b2 + k(2a + k) */
+            mpz_mul_2exp(t, a, 1);
+            mpz_add_ui(t, t, k);
+            mpz_mul_ui(t, t, k);
+            mpz_add(t, t, b2);
+            if (mpz_perfect_square_p(t)) {
+                found = 1;
+                break;
+            }
         }
-        /* (a+1)^2 - n = a^2 - n + 2a + 1 */
-        mpz_addmul_ui(b2, a, 2);
-        mpz_add_ui(b2, b2, 1);
-        mpz_add_ui(a, a, 1);
+        r = (r + 2 * am + 1) % FERMAT_M;
+        am = (am + 1) % FERMAT_M;
     }
 out:
-    mpz_clears(a, b2, NULL);
+    mpz_clears(a, b2, t, NULL);
     return found;
 }
 
@@ -113,12 +162,14 @@ static const unsigned roca_primes[] = {
 };
 #define N_ROCA (sizeof roca_primes / sizeof roca_primes[0])
 static unsigned char roca_member[N_ROCA][168];
-static int roca_ready;
+/* The primes grouped into words, as for the small primes. */
+static unsigned long roca_words[N_ROCA];
+static unsigned char roca_first[N_ROCA + 1];
+static size_t n_roca_words;
+static pthread_once_t roca_once = PTHREAD_ONCE_INIT;
 
 static void make_roca(void)
 {
-    if (roca_ready)
-        return;
     for (size_t i = 0; i < N_ROCA; i++) {
         unsigned r = roca_primes[i], x = 1, g = 65537u % r;
         do {
@@ -126,42 +177,55 @@ static void make_roca(void)
             x = x * g % r;
         } while (x != 1);
     }
-    roca_ready = 1;
+    for (size_t i = 0; i < N_ROCA;) {
+        unsigned long w = 1;
+        roca_first[n_roca_words] = (unsigned char)i;
+        while (i < N_ROCA && w <= (unsigned long)-1 / roca_primes[i])
+            w *= roca_primes[i++];
+        roca_words[n_roca_words++] = w;
+    }
+    roca_first[n_roca_words] = N_ROCA;
 }
 
 static int roca(const mpz_t n)
 {
-    make_roca();
-    for (size_t i = 0; i < N_ROCA; i++)
-        if (!roca_member[i][mpz_fdiv_ui(n, roca_primes[i])])
-            return 0;
+    pthread_once(&roca_once, make_roca);
+    for (size_t w = 0; w < n_roca_words; w++) {
+        unsigned long r = mpz_fdiv_ui(n, roca_words[w]);
+        for (size_t i = roca_first[w]; i < roca_first[w + 1]; i++)
+            if (!roca_member[i][r % roca_primes[i]])
+                return 0;
+    }
     return 1;
+}
+
+unsigned kc_weak_rsa_tests(const uint8_t *nb, size_t len, unsigned which,
+                           unsigned long *factor)
+{
+    mpz_t n;
+    unsigned w = KC_WEAK_NONE;
+
+    *factor = 0;
+    if (len == 0)
+        return w;
+    mpz_init(n);
+    mpz_import(n, len, 1, 1, 1, 0, nb);
+    if (mpz_cmp_ui(n, 1) > 0) {
+        if ((which & KC_WEAK_SMALL_FACTOR) && (*factor = kc_small_factor(n)) != 0)
+            w |= KC_WEAK_SMALL_FACTOR;
+        if ((which & KC_WEAK_CLOSE_PRIMES) && close_primes(n))
+            w |= KC_WEAK_CLOSE_PRIMES;
+        if ((which & KC_WEAK_ROCA) && roca(n))
+            w |= KC_WEAK_ROCA;
+    }
+    mpz_clear(n);
+    return w;
 }
 
 unsigned kc_weak_rsa(const uint8_t *nb, size_t len, unsigned long *factor)
 {
-    mpz_t n, g;
-    unsigned w = KC_WEAK_NONE;
-
-    *factor = 0;
-    if (len == 0 || make_primorial() != 0)
-        return w;
-    mpz_inits(n, g, NULL);
-    mpz_import(n, len, 1, 1, 1, 0, nb);
-    if (mpz_cmp_ui(n, 1) > 0) {
-        mpz_mod(g, primorial, n);
-        mpz_gcd(g, g, n);
-        if (mpz_cmp_ui(g, 1) != 0) {
-            w |= KC_WEAK_SMALL_FACTOR;
-            *factor = smallest_factor(g);
-        }
-        if (close_primes(n))
-            w |= KC_WEAK_CLOSE_PRIMES;
-        if (roca(n))
-            w |= KC_WEAK_ROCA;
-    }
-    mpz_clears(n, g, NULL);
-    return w;
+    return kc_weak_rsa_tests(nb, len, KC_WEAK_SMALL_FACTOR | KC_WEAK_CLOSE_PRIMES |
+                             KC_WEAK_ROCA, factor);
 }
 
 int kc_share_factor(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
@@ -176,91 +240,4 @@ int kc_share_factor(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen
     r = mpz_cmp_ui(x, 1) > 0;
     mpz_clears(x, y, NULL);
     return r;
-}
-
-/* ---- batch GCD (Bernstein; Heninger et al. "Mining your Ps and Qs"):
- * a product tree of all moduli, then a remainder tree of P mod n_i^2, so
- * gcd(n_i, (P mod n_i^2) / n_i) > 1 exactly when n_i shares a prime with
- * another modulus.  Cost grows as n log^2 n, not n^2. */
-
-int kc_batch_gcd(const uint8_t *const *mods, const size_t *lens, size_t count,
-                 unsigned char *shared)
-{
-    size_t levels = 0, cnt[65];
-    mpz_t *tree[65] = { NULL };
-    mpz_t *rem = NULL, sq;
-    int rc = -1;
-
-    memset(shared, 0, count);
-    if (count < 2)
-        return 0;
-    cnt[0] = count;
-    tree[0] = malloc(sizeof(mpz_t) * count);
-    if (tree[0] == NULL)
-        return -1;
-    for (size_t i = 0; i < count; i++) {
-        mpz_init(tree[0][i]);
-        mpz_import(tree[0][i], lens[i], 1, 1, 1, 0, mods[i]);
-    }
-    while (cnt[levels] > 1) {
-        size_t c = cnt[levels], m = (c + 1) / 2;
-        mpz_t *up = malloc(sizeof(mpz_t) * m);
-        if (up == NULL)
-            goto out;
-        for (size_t j = 0; j < m; j++) {
-            mpz_init(up[j]);
-            if (2 * j + 1 < c)
-                mpz_mul(up[j], tree[levels][2 * j], tree[levels][2 * j + 1]);
-            else
-                mpz_set(up[j], tree[levels][2 * j]);
-        }
-        tree[++levels] = up;
-        cnt[levels] = m;
-    }
-    mpz_init(sq);
-    rem = malloc(sizeof(mpz_t));
-    if (rem == NULL) {
-        mpz_clear(sq);
-        goto out;
-    }
-    mpz_init_set(rem[0], tree[levels][0]);
-    for (size_t lv = levels; lv-- > 0;) {
-        size_t c = cnt[lv];
-        mpz_t *down = malloc(sizeof(mpz_t) * c);
-        if (down == NULL) {
-            for (size_t j = 0; j < cnt[lv + 1]; j++)
-                mpz_clear(rem[j]);
-            free(rem);
-            rem = NULL;
-            mpz_clear(sq);
-            goto out;
-        }
-        for (size_t j = 0; j < c; j++) {
-            mpz_init(down[j]);
-            mpz_mul(sq, tree[lv][j], tree[lv][j]);
-            mpz_mod(down[j], rem[j / 2], sq);
-        }
-        for (size_t j = 0; j < cnt[lv + 1]; j++)
-            mpz_clear(rem[j]);
-        free(rem);
-        rem = down;
-    }
-    for (size_t i = 0; i < count; i++) {
-        mpz_divexact(rem[i], rem[i], tree[0][i]);
-        mpz_gcd(rem[i], rem[i], tree[0][i]);
-        shared[i] = mpz_cmp_ui(rem[i], 1) != 0;
-        mpz_clear(rem[i]);
-    }
-    free(rem);
-    mpz_clear(sq);
-    rc = 0;
-out:
-    for (size_t lv = 0; lv <= levels; lv++) {
-        if (tree[lv] == NULL)
-            continue;
-        for (size_t j = 0; j < cnt[lv]; j++)
-            mpz_clear(tree[lv][j]);
-        free(tree[lv]);
-    }
-    return rc;
 }

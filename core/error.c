@@ -85,8 +85,14 @@ int kk_fail_errno(struct kk_error *err, enum kk_code code, const char *fmt, ...)
     record(err, code, e, fmt, ap);
     va_end(ap);
     if (e != 0) {
+        /* strerror_r: strerror may use a shared buffer, and keybatch fails
+         * from several threads at once.  This is the XSI version (no
+         * _GNU_SOURCE), which fills text and returns 0. */
+        char text[128];
         size_t n = strlen(err->msg);
-        snprintf(err->msg + n, sizeof err->msg - n, ": %s", strerror(e));
+        if (strerror_r(e, text, sizeof text) != 0)
+            snprintf(text, sizeof text, "error %d", e);
+        snprintf(err->msg + n, sizeof err->msg - n, ": %s", text);
     }
     errno = e;
     return (int)code;

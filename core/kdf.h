@@ -72,4 +72,41 @@ int kk_kdf_bcrypt_pbkdf(const char *pass, size_t passlen, const uint8_t *salt,
                         size_t saltlen, unsigned rounds, uint8_t *out,
                         size_t outlen, struct kk_error *err);
 
+/* A derivation remembered between an encoder and the read-back decode of
+ * the bytes it has just written (kk_key_save), so proving that an encrypted
+ * output reads back costs one key derivation, not two.  The decoder still
+ * parses the salt and rounds from the bytes it reads back and takes the
+ * remembered result only when the kind, passphrase (by SHA-256), salt,
+ * rounds and output length are all the ones it was made from; anything else
+ * derives afresh.  The caller owns the memo (on its stack: no global state)
+ * and wipes it with kk_kdf_memo_wipe; it holds key material. */
+enum kk_kdf_memo_kind {
+    KK_KDF_MEMO_NONE = 0,
+    KK_KDF_MEMO_BCRYPT,
+};
+#define KK_KDF_MEMO_SALT_MAX 64
+#define KK_KDF_MEMO_OUT_MAX 128
+
+struct kk_kdf_memo {
+    enum kk_kdf_memo_kind kind;   /* NONE: empty */
+    unsigned rounds;
+    uint8_t pass_sha256[32];
+    uint8_t salt[KK_KDF_MEMO_SALT_MAX];
+    size_t salt_len;
+    uint8_t out[KK_KDF_MEMO_OUT_MAX];
+    size_t out_len;
+};
+
+/* Keeps out as the result of deriving from pass, salt and rounds (m may be
+ * NULL; inputs too large for the memo are not kept). */
+void kk_kdf_memo_record(struct kk_kdf_memo *m, enum kk_kdf_memo_kind kind,
+                        const char *pass, size_t passlen, const uint8_t *salt,
+                        size_t salt_len, unsigned rounds, const uint8_t *out,
+                        size_t out_len);
+/* 1 and out filled if m (may be NULL) holds exactly this derivation, else 0. */
+int kk_kdf_memo_find(const struct kk_kdf_memo *m, enum kk_kdf_memo_kind kind,
+                     const char *pass, size_t passlen, const uint8_t *salt,
+                     size_t salt_len, unsigned rounds, uint8_t *out, size_t out_len);
+void kk_kdf_memo_wipe(struct kk_kdf_memo *m);
+
 #endif

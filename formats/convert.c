@@ -1,6 +1,7 @@
 /* The shared load/save pipeline (see convert.h). */
 #include <string.h>
 #include "convert.h"
+#include "../core/kdf.h"
 
 int kk_key_load(const uint8_t *in, size_t len, const struct kk_format *from,
                 const struct kk_decode_opts *opts, struct kk_key **out,
@@ -58,7 +59,8 @@ struct kk_limits kk_readback_limits(const struct kk_limits *user)
  * is the same key: a codec bug must never reach a file. */
 static int read_back(const struct kk_key *key, const struct kk_format *fmt,
                      const uint8_t *bytes, size_t len, const char *pw, size_t pwlen,
-                     const struct kk_limits *user, struct kk_error *err)
+                     const struct kk_kdf_memo *memo, const struct kk_limits *user,
+                     struct kk_error *err)
 {
     struct kk_limits lim = kk_readback_limits(user);
     struct kk_pass pass;
@@ -72,7 +74,7 @@ static int read_back(const struct kk_key *key, const struct kk_format *fmt,
     kk_error_clear(&berr);
     if (pw != NULL)
         kk_pass_set(&pass, pw, pwlen);
-    struct kk_decode_opts opts = { .limits = &lim, .pass = &pass };
+    struct kk_decode_opts opts = { .limits = &lim, .pass = &pass, .kdf_memo = memo };
     if (fmt->decode(bytes, len, &opts, &back, &berr) != KK_OK)
         rc = kk_fail(err, KK_ERR_INTERNAL, "the %s output does not read back: %s",
                      fmt->name, berr.msg);
@@ -89,6 +91,7 @@ int kk_key_save(const struct kk_key *key, const struct kk_format *fmt,
                 struct kk_buf *out, struct kk_error *err)
 {
     struct kk_encode_opts eo = *opts;
+    struct kk_kdf_memo memo = {.kind = KK_KDF_MEMO_NONE};
     size_t start = out->len;
     int rc;
 
@@ -102,10 +105,16 @@ int kk_key_save(const struct kk_key *key, const struct kk_format *fmt,
     if (eo.passphrase != NULL && !(fmt->flags & KK_FMT_ENCRYPTABLE))
         return kk_fail(err, KK_ERR_UNSUPPORTED, "%s output cannot be encrypted by keykit yet",
                        fmt->name);
-    if ((rc = fmt->encode(key, &eo, out, err)) != KK_OK)
-        return rc;
-    if (!kk_buf_ok(out))
-        return kk_fail(err, KK_ERR_NOMEM, NULL);
-    return read_back(key, fmt, out->data + start, out->len - start, eo.passphrase,
-                     eo.passlen, lim, err);
+    /* The encoder's key derivation is handed to the read-back, which
+     * would otherwise run it a second time. */
+    eo.kdf_memo = &memo;
+    if ((rc = fmt->encode(key, &eo, out, err)) == KK_OK) {
+        if (!kk_buf_ok(out))
+            rc = kk_fail(err, KK_ERR_NOMEM, NULL);
+        else
+            rc = read_back(key, fmt, out->data + start, out->len - start, eo.passphrase,
+                           eo.passlen, &memo, lim, err);
+    }
+    kk_kdf_memo_wipe(&memo);
+    return rc;
 }

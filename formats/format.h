@@ -17,9 +17,14 @@ enum kk_format_flags {
     KK_FMT_COMMENT     = 1u << 3,   /* keeps a comment */
 };
 
+struct kk_kdf_memo;            /* core/kdf.h */
+
 struct kk_decode_opts {
     const struct kk_limits *limits;
     struct kk_pass *pass;      /* may be NULL: an encrypted input fails */
+    /* May be NULL.  A derivation the decoder may reuse when the input asks
+     * for exactly that one (kk_key_save's read-back of its own output). */
+    const struct kk_kdf_memo *kdf_memo;
 };
 
 struct kk_argon2_params;       /* core/kdf.h */
@@ -32,6 +37,9 @@ struct kk_encode_opts {
     /* PPK v3: Argon2 flavour, memory, passes (0 = calibrated), parallelism
      * and salt (NULL = random).  NULL: the format's defaults. */
     const struct kk_argon2_params *argon2;
+    /* May be NULL.  Where the encoder records the key derivation it ran,
+     * for the read-back decode (kk_key_save). */
+    struct kk_kdf_memo *kdf_memo;
 };
 
 /* Sniff scores: how sure a format is that the bytes are its own. */

@@ -7,13 +7,16 @@ export DEBIAN_FRONTEND=noninteractive
 
 # build: compiler, cmake, pkg-config, the libraries; test: cmocka and the
 # real tools that interop is proven against; fuzz: clang and its runtime
-# (libFuzzer, sanitizers); gzip for the gzip-transparent input tests.
+# (libFuzzer, sanitizers); gzip for the gzip-transparent input tests;
+# packaging: groff-base (the man page test renders with groff), dpkg-dev
+# (dpkg-shlibdeps: the .deb's Depends; dpkg-deb is in dpkg itself).
 packages=(
     build-essential cmake pkg-config
     libssl-dev zlib1g-dev libargon2-dev libgmp-dev
     libcmocka-dev
     openssh-client putty-tools openssl gzip
     clang
+    groff-base dpkg-dev
 )
 # libclang-rt-dev is the version-agnostic name (newer Debian); bookworm's
 # clang 14 also has libclang-rt-14-dev.  Either one is enough.

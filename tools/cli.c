@@ -146,14 +146,14 @@ void kk_cli_escape(char *out, size_t size, const char *s)
 
 /* ---- the one message function ---- */
 
-enum msg_kind { MSG_ERROR, MSG_WARNING, MSG_HINT, MSG_TRY };
+enum msg_kind { MSG_ERROR, MSG_WARNING, MSG_HINT, MSG_TRY, MSG_NOTE };
 
 /* Every line a tool writes to stderr comes through here. */
 static void emit(enum msg_kind kind, const char *file, long line, const char *text)
 {
     static const char *const colour[] = {
         [MSG_ERROR] = "\033[1;31m", [MSG_WARNING] = "\033[1;33m",
-        [MSG_HINT] = "\033[36m", [MSG_TRY] = "",
+        [MSG_HINT] = "\033[36m", [MSG_TRY] = "", [MSG_NOTE] = "",
     };
     const char *on = use_colour ? colour[kind] : "";
     const char *off = use_colour && on[0] != '\0' ? "\033[0m" : "";
@@ -191,6 +191,13 @@ int kk_cli_report(const char *file, const struct kk_error *err)
         emit(MSG_TRY, NULL, 0, NULL);
     /* A failure reported with no code is still a failure. */
     return err->code == KK_OK ? KK_EXIT_BAD : kk_exit_status(err->code);
+}
+
+void kk_cli_note(const char *file, const struct kk_error *what)
+{
+    emit(MSG_NOTE, file, what->line, what->msg);
+    if (what->hint[0] != '\0')
+        emit(MSG_HINT, NULL, 0, what->hint);
 }
 
 int kk_cli_usage(const char *fmt, ...)

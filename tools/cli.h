@@ -39,6 +39,9 @@ void kk_cli_escape(char *out, size_t size, const char *s);
  * "TOOL: hint: HINT" when there is a hint, then "Try 'TOOL --help'." for
  * KK_ERR_USAGE.  Returns the exit status for err->code. */
 int kk_cli_report(const char *file, const struct kk_error *err);
+/* As kk_cli_report, for what is news and not a failure (a file skipped,
+ * a summary): same form, no error colour, no exit status. */
+void kk_cli_note(const char *file, const struct kk_error *what);
 /* "TOOL: MSG" + "Try 'TOOL --help'."; returns KK_EXIT_USAGE. */
 int kk_cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "TOOL: warning: MSG". */

@@ -1,6 +1,7 @@
 /* keycheck: validates public keys before they reach a VM, a router or a
  * cloud.  The analysis is in checks/; this file holds the options and the
  * four ways of showing findings (text, json, sarif, github). */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +34,13 @@ static void usage(void)
            "  -f, --format FMT        text (default), json, sarif or github\n"
            "  -s, --strict            warnings fail too\n"
            "  -F, --fix               print the repaired one-line key (wrapped lines,\n"
-           "                          CR, BOM, UTF-16, RFC 4716); never for weak keys\n"
+           "                          CR, BOM, UTF-16, RFC 4716); never for weak keys;\n"
+           "                          with -a/-m the whole repaired file, leaving out\n"
+           "                          (and reporting) the lines it cannot repair\n"
            "      --max-input-size BYTES  largest input read (default 64M)\n"
+           "      --max-gcd-bits BITS  most modulus bits, over all distinct RSA keys, that\n"
+           "                          the shared-prime test (batch GCD) takes on (default\n"
+           "                          32M: 8192 keys of 4096 bits, a few seconds)\n"
            "  -h, --help              this help\n"
            "  -V, --version           the version\n\n"
            "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage, 3 I/O.\n");
@@ -49,27 +55,30 @@ static int colour_on(void)
            term != NULL && strcmp(term, "dumb") != 0;
 }
 
+static void print_finding(const struct kc_file *f, const struct kc_finding *x, int colour)
+{
+    const char *on = !colour ? "" : x->level == KC_ERROR ? "\033[1;31m" : "\033[1;33m";
+    const char *off = colour ? "\033[0m" : "";
+    fprintf(stderr, "%s: ", kk_cli_tool());
+    kk_cli_put_escaped(stderr, f->name);
+    if (x->line > 0 && x->col > 0)
+        fprintf(stderr, ":%ld:%ld", x->line, x->col);
+    else if (x->line > 0)
+        fprintf(stderr, ":%ld", x->line);
+    fprintf(stderr, ": %s%s:%s ", on, x->level == KC_ERROR ? "error" : "warning", off);
+    kk_cli_put_escaped(stderr, x->msg);
+    fprintf(stderr, " [%s]\n", x->id);
+    if (x->fix[0] != '\0') {
+        fprintf(stderr, "%s: %shint:%s ", kk_cli_tool(), colour ? "\033[36m" : "", off);
+        kk_cli_put_escaped(stderr, x->fix);
+        fputc('\n', stderr);
+    }
+}
+
 static void print_text(const struct kc_file *f, int colour)
 {
-    for (size_t i = 0; i < f->nfindings; i++) {
-        const struct kc_finding *x = &f->findings[i];
-        const char *on = !colour ? "" : x->level == KC_ERROR ? "\033[1;31m" : "\033[1;33m";
-        const char *off = colour ? "\033[0m" : "";
-        fprintf(stderr, "%s: ", kk_cli_tool());
-        kk_cli_put_escaped(stderr, f->name);
-        if (x->line > 0 && x->col > 0)
-            fprintf(stderr, ":%ld:%ld", x->line, x->col);
-        else if (x->line > 0)
-            fprintf(stderr, ":%ld", x->line);
-        fprintf(stderr, ": %s%s:%s ", on, x->level == KC_ERROR ? "error" : "warning", off);
-        kk_cli_put_escaped(stderr, x->msg);
-        fprintf(stderr, " [%s]\n", x->id);
-        if (x->fix[0] != '\0') {
-            fprintf(stderr, "%s: %shint:%s ", kk_cli_tool(), colour ? "\033[36m" : "", off);
-            kk_cli_put_escaped(stderr, x->fix);
-            fputc('\n', stderr);
-        }
-    }
+    for (size_t i = 0; i < f->nfindings; i++)
+        print_finding(f, &f->findings[i], colour);
 }
 
 /* ---- JSON helpers (also for SARIF) ---- */
@@ -160,6 +169,36 @@ static void json_finding(const struct kc_finding *x)
     printf("}");
 }
 
+/* The first finding on line >= line (findings are sorted by line). */
+static size_t first_on(const struct kc_file *f, long line)
+{
+    size_t lo = 0, hi = f->nfindings;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->findings[mid].line < line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* 1 if a key of f starts on line (keys are in line order). */
+static int key_on(const struct kc_file *f, long line)
+{
+    size_t lo = 0, hi = f->nkeys;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->keys[mid].line < line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < f->nkeys && f->keys[lo].line == line;
+}
+
+/* Each finding is listed once: under the key on its line, or in the
+ * file's own list when no key starts on that line. */
 static void print_json(const struct kc_file *files, size_t n, const char *profile,
                        size_t errors, size_t warnings)
 {
@@ -184,21 +223,26 @@ static void print_json(const struct kc_file *files, size_t n, const char *profil
                    "\"cisco_key_hash\": \"%s\", \"comment\": ", k->bits, sha, md5, cisco);
             json_long(k->comment != NULL ? k->comment : "");
             printf(", \"findings\": [");
-            int any = 0;
-            for (size_t x = 0; x < f->nfindings; x++) {
-                if (f->findings[x].line != k->line)
-                    continue;
-                printf("%s", any++ ? ", " : "");
-                json_finding(&f->findings[x]);
+            /* Two keys never start on one line; if they did, the first
+             * would take the line's findings. */
+            if (j == 0 || f->keys[j - 1].line != k->line) {
+                size_t x0 = first_on(f, k->line);
+                for (size_t x = x0; x < f->nfindings && f->findings[x].line == k->line; x++) {
+                    printf("%s", x > x0 ? ", " : "");
+                    json_finding(&f->findings[x]);
+                }
             }
             printf("]}");
         }
         printf("%s], \"findings\": [", f->nkeys ? "\n    " : "");
+        int any = 0;
         for (size_t x = 0; x < f->nfindings; x++) {
-            printf("%s\n      ", x ? "," : "");
+            if (key_on(f, f->findings[x].line))
+                continue;
+            printf("%s\n      ", any++ ? "," : "");
             json_finding(&f->findings[x]);
         }
-        printf("%s]}", f->nfindings ? "\n    " : "");
+        printf("%s]}", any ? "\n    " : "");
     }
     printf("\n  ]\n}\n");
 }
@@ -297,6 +341,59 @@ static void print_github(const struct kc_file *files, size_t n)
     }
 }
 
+/* ---- --fix ---- */
+
+/* A single-key file: the repaired line, or why not.  Returns the exit
+ * status. */
+static int fix_single(const struct kc_file *f)
+{
+    if (f->fixed != NULL) {
+        fwrite(f->fixed, 1, f->fixed_len, stdout);
+        return KK_EXIT_OK;
+    }
+    print_text(f, colour_on());
+    if (kc_file_count(f, KC_ERROR) == 0)
+        return KK_EXIT_OK;
+    fprintf(stderr, "%s: ", kk_cli_tool());
+    kk_cli_put_escaped(stderr, f->name);
+    fprintf(stderr, ": not repaired: --fix repairs wrapped lines, CR, BOM, UTF-16 "
+            "and RFC 4716 blocks, never broken or weak keys\n");
+    return KK_EXIT_BAD;
+}
+
+/* An authorized_keys or metadata file: the whole repaired file, without
+ * the lines that cannot be repaired; their errors are shown.  Returns the
+ * exit status, -1 on allocation failure. */
+static int fix_lines(struct kc_file *f)
+{
+    int colour = colour_on();
+    long dropped = kc_file_fix(f);
+
+    if (dropped < 0)
+        return -1;
+    fwrite(f->fixed, 1, f->fixed_len, stdout);
+    for (size_t r = 0; r < f->nrecs; r++) {
+        const struct kc_fixrec *rec = &f->recs[r];
+        if (!rec->dropped)
+            continue;
+        for (size_t x = 0; x < f->nfindings; x++)
+            if (f->findings[x].level == KC_ERROR && f->findings[x].line >= rec->first &&
+                f->findings[x].line <= rec->last)
+                print_finding(f, &f->findings[x], colour);
+        fprintf(stderr, "%s: ", kk_cli_tool());
+        kk_cli_put_escaped(stderr, f->name);
+        if (rec->first == 0)
+            fprintf(stderr, ": not repaired: --fix repairs wrapped lines, CR, BOM, "
+                    "UTF-16 and RFC 4716 blocks, never broken or weak keys\n");
+        else if (rec->first == rec->last)
+            fprintf(stderr, ":%ld: not repaired: the line is left out\n", rec->first);
+        else
+            fprintf(stderr, ":%ld: not repaired: lines %ld-%ld are left out\n",
+                    rec->first, rec->first, rec->last);
+    }
+    return dropped > 0 ? KK_EXIT_BAD : KK_EXIT_OK;
+}
+
 static void list_profiles(void)
 {
     for (size_t i = 0; kc_profiles[i] != NULL; i++)
@@ -305,13 +402,14 @@ static void list_profiles(void)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_MAX_INPUT = 256 };
+    enum { OPT_MAX_INPUT = 256, OPT_MAX_GCD };
     static const struct option longopts[] = {
         { "authorized-keys", required_argument, NULL, 'a' },
         { "fix", no_argument, NULL, 'F' },
         { "format", required_argument, NULL, 'f' },
         { "help", no_argument, NULL, 'h' },
         { "list-profiles", no_argument, NULL, 'L' },
+        { "max-gcd-bits", required_argument, NULL, OPT_MAX_GCD },
         { "max-input-size", required_argument, NULL, OPT_MAX_INPUT },
         { "metadata", required_argument, NULL, 'm' },
         { "profile", required_argument, NULL, 'p' },
@@ -320,7 +418,9 @@ int main(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     struct kk_limits lim = kk_limits_default();
-    struct kc_opts kopts = { .weak = 1 };
+    /* The small-factor test of every key rides on the batch GCD. */
+    struct kc_opts kopts = { .weak = 1, .batch_small_factor = 1 };
+    unsigned long long max_gcd_bits = KC_BATCH_DEFAULT_MAX_BITS;
     struct input *inputs = NULL;
     struct kc_file *files = NULL;
     enum kc_mode *fmode = NULL;
@@ -330,6 +430,9 @@ int main(int argc, char **argv)
     struct kk_error err;
     unsigned long long v;
 
+    /* A finding is written in many pieces; one write a line, not a byte
+     * (10,000 keys can mean 10,000 warnings). */
+    setvbuf(stderr, NULL, _IOLBF, BUFSIZ);
     kk_cli_init("keycheck");
     kk_error_clear(&err);
     lim.max_input = DEFAULT_MAX_INPUT;
@@ -391,6 +494,13 @@ int main(int argc, char **argv)
             }
             lim.max_input = lim.max_decompressed = (size_t)v;
             break;
+        case OPT_MAX_GCD:
+            if (kk_cli_parse_size("--max-gcd-bits", optarg, 1, ULLONG_MAX, &v, &err) != KK_OK) {
+                status = kk_cli_report(NULL, &err);
+                goto out;
+            }
+            max_gcd_bits = v;
+            break;
         default:
             status = KK_EXIT_USAGE;
             goto out;
@@ -449,7 +559,13 @@ int main(int argc, char **argv)
         kk_buf_free(&data);
     }
     kk_error_clear(&err);
-    if (kc_check_shared_primes(files, nfiles, &err) != KK_OK) {
+    struct kk_error cap;
+    kk_error_clear(&cap);
+    int rc = kc_check_shared_primes_max(files, nfiles, max_gcd_bits, &err);
+    if (rc == KK_ERR_CAP) {
+        /* Everything else was checked: show it, then say what was not. */
+        cap = err;
+    } else if (rc != KK_OK) {
         status = kk_cli_report(NULL, &err);
         goto out;
     }
@@ -460,22 +576,17 @@ int main(int argc, char **argv)
         warnings += kc_file_count(&files[i], KC_WARNING);
     }
     if (fix) {
-        int colour = colour_on();
         status = KK_EXIT_OK;
-        for (size_t i = 0; i < nfiles; i++) {
-            if (files[i].fixed != NULL) {
-                fputs(files[i].fixed, stdout);
-                continue;
+        for (size_t i = 0; i < nfiles && cap.code == KK_OK; i++) {
+            int st = fmode[i] == KC_MODE_SINGLE ? fix_single(&files[i])
+                                                : fix_lines(&files[i]);
+            if (st < 0) {
+                kk_fail(&err, KK_ERR_NOMEM, NULL);
+                status = kk_cli_report(NULL, &err);
+                goto out;
             }
-            print_text(&files[i], colour);
-            if (kc_file_count(&files[i], KC_ERROR) > 0 || fmode[i] != KC_MODE_SINGLE) {
-                fprintf(stderr, "%s: ", kk_cli_tool());
-                kk_cli_put_escaped(stderr, files[i].name);
-                fprintf(stderr, ": not repaired: --fix repairs wrapped lines, CR, "
-                        "BOM, UTF-16 and RFC 4716 blocks in single-key files, "
-                        "never broken or weak keys\n");
-                status = KK_EXIT_BAD;
-            }
+            if (st > status)
+                status = st;
         }
     } else {
         switch (fmt) {
@@ -497,6 +608,10 @@ int main(int argc, char **argv)
             break;
         }
         status = errors > 0 || (strict && warnings > 0) ? KK_EXIT_BAD : KK_EXIT_OK;
+    }
+    if (cap.code != KK_OK) {
+        int st = kk_cli_report(NULL, &cap);
+        status = st > status ? st : status;
     }
     if (io_failed > status)
         status = io_failed;

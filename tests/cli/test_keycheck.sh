@@ -58,6 +58,8 @@ w('shared2.pub', line('ssh-rsa', rsa(p * r), 'shared-b'))
 a = prime(1024); b = next_prime(a + 2 + 2 * random.randrange(1, 1000))
 w('close.pub', line('ssh-rsa', rsa(a * b), 'close'))
 w('smallfactor.pub', line('ssh-rsa', rsa(65521 * prime(2032)), 'small'))
+# a small factor and a prime shared with shared1.pub
+w('smallshared.pub', line('ssh-rsa', rsa(65521 * p * prime(1008)), 'small-shared'))
 # ROCA-shaped primes: p = k*M + (65537^a mod M), M the product of the primes up to 167
 M = 1
 for x in [2] + [y for y in SMALL if y <= 167]: M *= x
@@ -150,6 +152,57 @@ chk 1 "shared1.pub:1:1: error: the RSA modulus shares a prime with the key at sh
 chk 1 "shared2.pub:1:1: error: the RSA modulus shares a prime with the key at shared1.pub:1, so both private keys can be computed [rsa-shared-prime]" shared1.pub ed.pub shared2.pub
 run keycheck shared1.pub shared1.pub
 case "$ERR" in *rsa-shared-prime*) kk_fail "the same key twice reported as a shared prime" ;; *) kk_pass ;; esac
+# A key with a small factor is reported once (small factor), but the key it
+# shares a larger prime with hears of it.
+chk 1 "shared1.pub:1:1: error: the RSA modulus shares a prime with the key at smallshared.pub:1, so both private keys can be computed [rsa-shared-prime]" smallshared.pub shared1.pub
+chk 1 "smallshared.pub:1:9: error: the RSA modulus is divisible by 65521, so the key is broken [rsa-small-factor]" smallshared.pub shared1.pub
+expect_eq "$(printf '%s\n' "$ERR" | grep -c 'smallshared.pub:1:.*rsa-shared-prime')" 0 "a small-factor key is not also reported as sharing"
+# The small-factor test rides on the batch GCD: many keys, the same findings.
+{ cat smallfactor.pub; cat shared1.pub; cat close.pub; cat smallfactor.pub; } > aksf
+chk 1 "aksf:1:9: error: the RSA modulus is divisible by 65521, so the key is broken [rsa-small-factor]" -a aksf
+chk 1 "aksf:4:9: error: the RSA modulus is divisible by 65521, so the key is broken [rsa-small-factor]" -a aksf
+expect_eq "$(printf '%s\n' "$ERR" | grep -c 'error:')" 3 "small factors twice and close primes, nothing else"
+python3 - <<'PY'
+exec(open('mk.py').read().split('p, q, r =')[0])
+import base64
+n = 65521 * prime(2032)
+w('sftrail.pub', line('ssh-rsa', rsa(n) + b'\0', 'x'))
+PY
+chk 1 "sftrail.pub:1:9: error: the RSA modulus is divisible by 65521, so the key is broken [rsa-small-factor]" sftrail.pub
+chk 1 "sftrail.pub:1:9: error: 1 byte after the end of the key blob [trailing-bytes]" sftrail.pub
+expect_eq "$(printf '%s\n' "$ERR" | grep 'error:' | cut -d'[' -f2 | tr '\n' ' ')" "rsa-small-factor] trailing-bytes] " "small factor before trailing bytes, as found"
+
+# ---- the cost cap on the shared-prime test
+run keycheck --max-gcd-bits 4096 shared1.pub shared2.pub
+expect_rc 1 "two 2048-bit keys fit a 4096-bit cap"
+expect_err_has "rsa-shared-prime" "the test ran under the cap"
+run keycheck --max-gcd-bits 4095 shared1.pub shared2.pub smallfactor.pub ed.pub
+expect_rc 1 "over the cap"
+expect_err "keycheck: shared1.pub:1:9: warning: RSA key of 2048 bits is below the recommended 3072 bits [rsa-below-3072]
+keycheck: hint: plan a new key: ssh-keygen -t ed25519 (or -t rsa -b 3072)
+keycheck: shared2.pub:1:9: warning: RSA key of 2048 bits is below the recommended 3072 bits [rsa-below-3072]
+keycheck: hint: plan a new key: ssh-keygen -t ed25519 (or -t rsa -b 3072)
+keycheck: smallfactor.pub:1:9: warning: RSA key of 2048 bits is below the recommended 3072 bits [rsa-below-3072]
+keycheck: hint: plan a new key: ssh-keygen -t ed25519 (or -t rsa -b 3072)
+keycheck: smallfactor.pub:1:9: error: the RSA modulus is divisible by 65521, so the key is broken [rsa-small-factor]
+keycheck: hint: make a new key: ssh-keygen -t ed25519 (or -t rsa -b 3072)
+keycheck: the shared-prime test over 3 RSA keys (6144 modulus bits in all) is larger than the limit of 4095 bits
+keycheck: hint: raise the limit with --max-gcd-bits, or check fewer keys at once" "over the cap: every other finding, then the cap named with its flag"
+run keycheck --max-gcd-bits 4095 --format json shared1.pub shared2.pub
+expect_rc 1 "over the cap with json"
+printf '%s' "$OUT" > cap.json
+expect_true "json over the cap still parses" python3 -m json.tool cap.json
+run keycheck --max-gcd-bits 1K r3.pub
+expect_ok "one key: nothing to share, no cap"
+run keycheck --max-gcd-bits 7K r3.pub rsa4096.pub
+expect_ok "7K is 7168 bits: a 3072- and a 4096-bit key just fit"
+run keycheck --max-gcd-bits 0 ed.pub
+expect_rc 2 "a zero cap"
+expect_err "keycheck: --max-gcd-bits: '0' is not a positive number
+Try 'keycheck --help'." "a zero cap is a usage error"
+run keycheck --help
+expect_out_has "--max-gcd-bits BITS" "--help names the cap"
+
 printf 'ssh-ed25519 %s a\001b\n' "$B" > ctlc.pub
 chk 1 "ctlc.pub:1:$(( 15 + ${#B} )): error: the comment holds the control character \\x01 [control-in-comment]" ctlc.pub
 
@@ -183,8 +236,22 @@ chk 1 "ak:9:9: error: the options are not followed by a key [missing-key]" -a ak
 chk 1 "ak:10:6: error: the value of option 'from' has no closing quote [unterminated-quote]" -a ak
 n=$(printf '%s\n' "$ERR" | grep -c '^keycheck: ak:3:')
 expect_eq "$n" 0 "a valid options line has no finding"
+printf 'from="10.0.0.1\0" %s\n' "$ED" > aknul
+chk 1 "aknul:1:15: error: the value of option 'from' holds a NUL byte: sshd stops reading the line there, before the closing quote [unterminated-quote]" -a aknul
 { echo "$R3"; echo "${R3:0:60}"; echo "${R3:60}"; } > akw
-chk 1 "akw:3:1: error: this line continues the key on line 2: the key is wrapped [wrapped-key]" -a akw
+chk 1 "akw:3:1: error: the key is wrapped over 2 lines (lines 2-3) [wrapped-key]" -a akw
+expect_eq "$(printf '%s\n' "$ERR" | grep -c 'error')" 1 "a wrapped key is one finding, its pieces are not keys"
+{ echo "$ED"; echo "AAAAB3NzaC1yc2EAAAADAQAB"; } > akc
+chk 1 "akc:2:1: error: this line continues the key on line 1: the key is wrapped [wrapped-key]" -a akc
+{ echo "$ED"; cat r3.rfc; echo "$EC"; } > akrfc
+chk 1 "akrfc:2:1: error: an RFC 4716 'SSH2 PUBLIC KEY' block where one-line keys are expected [rfc4716-block]" -a akrfc
+n=$(printf '%s\n' "$ERR" | grep -c '^keycheck: akrfc:')
+expect_eq "$n" 1 "an RFC 4716 block among keys is one finding, its lines are not keys"
+expect_err_has "keycheck: hint: convert it to one line: ssh-keygen -i -f FILE (keycheck --fix prints the repaired key)" "the block's finding has its fix"
+{ echo "$ED"; sed '$d' r3.rfc; echo "$EC"; } > akrfc2
+chk 1 "akrfc2:2:1: error: an RFC 4716 'SSH2 PUBLIC KEY' block where one-line keys are expected [rfc4716-block]" -a akrfc2
+n=$(printf '%s\n' "$ERR" | grep -c '^keycheck: akrfc2:[0-9]*:[0-9]*: error')
+expect_eq "$n" 2 "an unterminated block: its finding and why it cannot be read, the key after it fine"
 
 # ---- metadata (user:key)
 { echo "alice:$ED"; echo "$EC"; echo "Bob!:$EC"; } > meta
@@ -192,6 +259,10 @@ chk 1 "meta:2:1: error: the metadata line has no 'user:' before the key [metadat
 chk 1 "meta:3:1: error: 'Bob!' is not a valid user name [metadata-bad-user]" --metadata meta
 n=$(printf '%s\n' "$ERR" | grep -c '^keycheck: meta:1:')
 expect_eq "$n" 0 "a valid metadata line has no finding"
+{ echo "alice:$ED"; cat r3.rfc; } > metarfc
+chk 1 "metarfc:2:1: error: the metadata line has no 'user:' before the key [metadata-no-user]" --metadata metarfc
+run keycheck --fix --metadata metarfc
+expect_out "alice:$ED" "--fix --metadata leaves out a block, which has no user"
 
 # ---- profiles
 chk 1 "ed.pub:1:1: error: the cisco-csr1000v profile does not accept ssh-ed25519 keys [profile-type]" --profile cisco-csr1000v ed.pub
@@ -243,6 +314,30 @@ expect_out_has "\"sha256\": \"$fp\"" "json SHA256 fingerprint as ssh-keygen's"
 md5=$(ssh-keygen -l -E md5 -f ed.pub | cut -d' ' -f2)
 expect_out_has "\"md5\": \"$md5\"" "json MD5 fingerprint as ssh-keygen's"
 expect_out_has '"bits": 3072' "json bits"
+# Each finding is listed once: under the key on its line, else in the file's list.
+{ echo "$ED"; echo "ssh-foo AAAA x"; echo "no-pty,bogus $EC"; } > akj
+run keycheck --format json -a akj wrapped.pub empty.pub shared1.pub shared2.pub
+expect_rc 1 "json: findings"
+printf '%s' "$OUT" > once.json
+expect_true "json lists each finding once, in the right place" python3 -c '
+import json; d=json.load(open("once.json"))
+seen=[]; where={}
+for f in d["files"]:
+    lines={k["line"] for k in f["keys"]}
+    for k in f["keys"]:
+        where[(f["file"], k["line"])]=[x["id"] for x in k["findings"]]
+        for x in k["findings"]:
+            assert x["line"]==k["line"]; seen.append((f["file"],x["id"],x["line"],x["column"]))
+    where[f["file"]]=[x["id"] for x in f["findings"]]
+    for x in f["findings"]:
+        assert x["line"] not in lines; seen.append((f["file"],x["id"],x["line"],x["column"]))
+assert len(seen)==len(set(seen))==d["errors"]+d["warnings"], (len(seen), d["errors"], d["warnings"])
+assert where["akj"]==["unknown-type"], where["akj"]
+assert where[("akj",1)]==[] and where[("akj",3)]==["unknown-option"], where
+assert where["wrapped.pub"]==["wrapped-key"] and where[("wrapped.pub",1)]==[], where
+assert where["empty.pub"]==["empty-file"], where
+assert where["shared1.pub"]==[] and where[("shared1.pub",1)]==["rsa-shared-prime","rsa-below-3072"], where
+'
 run keycheck --format json ctl.pub ctlc.pub
 printf '%s' "$OUT" > out2.json
 expect_true "json with escaped input parses" python3 -m json.tool out2.json
@@ -278,6 +373,74 @@ expect_out_has "$(publine r3.pub)" "--fix turns RFC 4716 into one line"
 run keycheck --fix roca.pub
 expect_rc 1 "--fix refuses a weak key"
 expect_out "" "--fix prints nothing for a weak key"
+expect_err_has "keycheck: roca.pub: not repaired: --fix repairs wrapped lines, CR, BOM, UTF-16 and RFC 4716 blocks, never broken or weak keys" "--fix says why not"
+run keycheck --fix ed.pub
+expect_rc 0 "--fix on a good key"
+expect_out "$ED" "--fix prints a good key as it is"
+
+# --fix -a: the whole file, each repairable line repaired, options and
+# comments kept; lines it cannot repair are reported and left out.
+RFCLINE=$(keycheck --fix r3.rfc)
+RR=$(cat r3.pub)
+{ printf '\xef\xbb\xbf# team keys\n\n'
+  echo "restrict,command=\"echo \\\"hi\\\"\" $ED"
+  printf '%s\r\n' "$EC"
+  cat r3.rfc
+  echo "no-pty ${RR:0:70}"; echo "${RR:70}"
+  echo "ssh-foo AAAA x"
+  cat roca.pub
+  printf 'from="10.0.0.1" %s  \n' "$ED"
+  printf '%s' "$EC"; } > akfix
+N=$(wc -l < r3.rfc)
+run keycheck --fix -a akfix
+expect_rc 1 "--fix -a with lines it cannot repair"
+expect_out "# team keys
+
+restrict,command=\"echo \\\"hi\\\"\" $ED
+$EC
+$RFCLINE
+no-pty $RR
+from=\"10.0.0.1\" $ED
+$EC" "--fix -a prints the repaired file"
+expect_err "keycheck: akfix:$((N + 7)):1: error: unknown key type 'ssh-foo' [unknown-type]
+keycheck: hint: use a key of type ssh-ed25519, ecdsa-sha2-nistp256/384/521, ssh-rsa, or an sk-* security key
+keycheck: akfix:$((N + 7)): not repaired: the line is left out
+keycheck: akfix:$((N + 8)):9: error: the RSA modulus has the ROCA fingerprint: its private key can be computed (CVE-2017-15361) [rsa-roca]
+keycheck: hint: make a new key off the affected device, and update its firmware (Infineon RSA library, CVE-2017-15361)
+keycheck: akfix:$((N + 8)): not repaired: the line is left out" "--fix -a reports the lines left out"
+run keycheck -a akfix
+for want in "akfix:1:1: error: the file starts with a UTF-8 byte-order mark [bom]" \
+    "akfix:4:$(( ${#EC} + 1 )): error: the line ends with CR LF (Windows line endings) [crlf]" \
+    "akfix:5:1: error: an RFC 4716 'SSH2 PUBLIC KEY' block where one-line keys are expected [rfc4716-block]" \
+    "akfix:$((N + 6)):1: error: the key is wrapped over 2 lines (lines $((N + 5))-$((N + 6))) [wrapped-key]" \
+    "akfix:$((N + 9)):$(( 17 + ${#ED} )): warning: whitespace at the end of the line [trailing-whitespace]" \
+    "akfix:$((N + 10)):$(( ${#EC} + 1 )): warning: the last line has no newline: a key appended later joins this line [missing-final-newline]"; do
+    if printf '%s\n' "$ERR" | grep -qxF -- "keycheck: $want"; then kk_pass; else kk_fail "-a akfix: no '$want'"; fi
+done
+sed -e '/ssh-foo/d' -e '/roca/d' akfix > akfix2
+run keycheck --fix -a akfix2
+expect_rc 0 "--fix -a: every line repaired"
+expect_eq "$ERR" "" "--fix -a: nothing to report"
+printf '%s\n' "$OUT" > fixed.ak
+run keycheck -a fixed.ak
+expect_ok "the repaired file checks clean"
+{ echo "alice:$ED"; printf 'bob:%s\r\n' "$EC"; } > metafix
+run keycheck --fix --metadata metafix
+expect_rc 0 "--fix --metadata"
+expect_out "alice:$ED
+bob:$EC" "--fix --metadata keeps the user names"
+printf '# a\0b\n%s\n' "$ED" > aknulc
+keycheck --fix -a aknulc > aknulc.out 2>/dev/null; RC=$?
+expect_rc 0 "--fix -a: a comment line holding a NUL"
+expect_true "--fix -a prints every byte of the file, NULs too" cmp aknulc aknulc.out
+run keycheck --fix -a empty.pub
+expect_rc 1 "--fix -a on an empty file"
+expect_err "keycheck: empty.pub: error: the file is empty [empty-file]
+keycheck: hint: put the one-line public key in the file (the .pub file ssh-keygen wrote)
+keycheck: empty.pub: not repaired: --fix repairs wrapped lines, CR, BOM, UTF-16 and RFC 4716 blocks, never broken or weak keys" "--fix -a: an empty file"
+run keycheck --fix -a shared1.pub shared2.pub
+expect_rc 1 "--fix -a never prints keys that share a prime"
+expect_out "" "--fix -a: shared primes left out"
 
 # ---- usage and I/O
 run keycheck
