@@ -2,7 +2,8 @@
 # Installs what is missing, builds keykit, then does its main job on the
 # sample keys in samples/: converts a PEM key and a PuTTY .ppk to OpenSSH
 # private keys and .pub files, comparing every fingerprint with what
-# ssh-keygen and puttygen say, and checks public keys with keycheck.  Outputs go to
+# ssh-keygen and puttygen say, checks public keys with keycheck, and migrates
+# every sample at once with keybatch.  Outputs go to
 # a temporary directory that is removed at the end; samples/ is only read.
 # Usage: bash scripts/demo.sh
 set -euo pipefail
@@ -87,5 +88,25 @@ rc=0
 show keyconv --to openssh-pub broken.pub - || rc=$?
 echo "exit status $rc"
 [ $rc -eq 1 ] || die "keyconv should refuse a truncated key"
+
+step "6. migrate every sample at once with keybatch"
+# Public keys and stray files are skipped; the encrypted ones open with the
+# samples' passphrase and stay encrypted with it.
+show keybatch --quiet --to openssh -o converted --passin pass:keykit-sample \
+    --report report.json samples/
+n=$(find converted -type f ! -name '*.pub' | wc -l)
+echo "$n private keys written; checking each with ssh-keygen -y"
+for k in $(find converted -type f ! -name '*.pub' | sort); do
+    ssh-keygen -y -P keykit-sample -f "$k" >"$T/y.pub" 2>/dev/null ||
+        ssh-keygen -y -P '' -f "$k" >"$T/y.pub" 2>/dev/null || die "ssh-keygen cannot read $k"
+    [ "$(fp "$T/y.pub")" = "$(fp "$k.pub")" ] || die "$k and $k.pub differ"
+done
+echo "all $n read by ssh-keygen: ok"
+rc=0
+echo '$ keybatch --quiet --to openssh -o converted --passin pass:keykit-sample samples/  (last line)'
+keybatch --quiet --to openssh -o converted --passin pass:keykit-sample samples/ 2>rerun.err || rc=$?
+tail -n 1 rerun.err
+[ $rc -eq 0 ] || die "a rerun should skip everything and succeed"
+echo "the rerun converted nothing and changed nothing"
 
 printf '\ndemo: done (outputs were in %s, now removed)\n' "$T"
