@@ -12,6 +12,23 @@ install(TARGETS keykit keykit_static
 install(FILES ${CMAKE_SOURCE_DIR}/include/keykit.h
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
+# libkeykit.a as one relocatable object whose only global symbols are the
+# keykit_* API: an archive cannot hide names, so without this every kk_*
+# and kc_* function would clash with a program's own of the same name.
+# The objects are built with hidden visibility; objcopy makes those local.
+if(CMAKE_SYSTEM_NAME STREQUAL "Linux" AND CMAKE_LINKER AND CMAKE_OBJCOPY)
+  set(kk_static_obj ${CMAKE_BINARY_DIR}/keykit_static.o)
+  add_custom_command(TARGET keykit_static POST_BUILD
+    COMMAND ${CMAKE_LINKER} -r -o ${kk_static_obj}
+            --whole-archive $<TARGET_FILE:keykit_static>
+    COMMAND ${CMAKE_OBJCOPY} --localize-hidden ${kk_static_obj}
+    COMMAND ${CMAKE_COMMAND} -E rm -f $<TARGET_FILE:keykit_static>
+    COMMAND ${CMAKE_AR} qc $<TARGET_FILE:keykit_static> ${kk_static_obj}
+    COMMAND ${CMAKE_RANLIB} $<TARGET_FILE:keykit_static>
+    COMMAND ${CMAKE_COMMAND} -E rm -f ${kk_static_obj}
+    VERBATIM)
+endif()
+
 # ---- keykit.pc: relative to its own directory (${pcfiledir}) when the
 # directories are under the prefix, so a tree installed with --prefix or
 # DESTDIR, or moved, still describes itself.
@@ -54,8 +71,9 @@ set(CPACK_PACKAGE_CONTACT "${KK_PACKAGE_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${KK_PACKAGE_MAINTAINER}")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
+# The synopsis line is CPACK_PACKAGE_DESCRIPTION_SUMMARY, which CPack puts
+# before this text itself: this is the extended description only.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "${KK_DESCRIPTION}\n"
     "keygen makes key pairs, keyconv converts keys between PuTTY .ppk v2/v3,\n"
     "OpenSSH, PEM, PKCS#8, ssh.com, RFC 4716 and one-line public keys,\n"
     "keycheck validates public keys for CI (weak RSA, target profiles, SARIF),\n"

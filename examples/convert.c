@@ -16,7 +16,9 @@
 #include <unistd.h>
 #include <keykit.h>
 
-#define MAX_INPUT (1 << 20)
+/* keykit_key_load takes at most 1 MiB; one byte more is read so that a
+ * larger file is refused as too big, not cut short and misread. */
+#define MAX_INPUT ((1 << 20) + 1)
 
 /* The passphrase callback: called only if the key is encrypted. */
 static int env_passphrase(void *ctx, char *buf, size_t size)

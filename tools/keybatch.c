@@ -505,7 +505,9 @@ int main(int argc, char **argv)
     /* Interrupted: die of the signal, as the shell expects, now that the
      * passphrases are wiped; nothing is half-written. */
     int sig = kb_stop_signal();
-    if (sig != 0 && status == 128 + sig)
+    if (sig != 0 && status == 128 + sig) {
+        signal(sig, SIG_DFL);
         raise(sig);
+    }
     return status;
 }

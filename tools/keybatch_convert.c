@@ -3,8 +3,12 @@
  * Runs on worker threads: it touches only its own item, reads the shared
  * kb_conf, and never prints. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <openssl/crypto.h>
 #include "keybatch_convert.h"
 #include "../formats/convert.h"
@@ -166,6 +170,40 @@ static int load_key(struct kb_conf *c, const uint8_t *in, size_t len,
 
 /* ---- one item */
 
+/* Reads the file the walk found, and only that one: since the walk it may
+ * have been replaced by a FIFO (whose open would wait for ever) or by a
+ * link out of the tree.  So it is opened without waiting, checked to be
+ * the very file the walk saw, and read through that descriptor: /dev/fd/N
+ * reopens the open file, not the path. */
+static int read_walked(const struct kk_walk_entry *in, const struct kk_limits *lim,
+                       struct kk_buf *out, struct kk_error *err)
+{
+    char fdpath[32];
+    struct stat st, again;
+    int fd, rc;
+
+    do
+        fd = open(in->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0)
+        return kk_fail_errno(err, KK_ERR_IO, "cannot open");
+    if (fstat(fd, &st) != 0) {
+        rc = kk_fail_errno(err, KK_ERR_IO, "cannot read");
+    } else if (!S_ISREG(st.st_mode) || st.st_dev != in->dev || st.st_ino != in->ino) {
+        kk_fail(err, KK_ERR_IO, "replaced by another file after keybatch listed the "
+                "inputs; not read");
+        rc = kk_hint(err, "run keybatch again once the files stay put");
+    } else {
+        snprintf(fdpath, sizeof fdpath, "/dev/fd/%d", fd);
+        /* No /dev/fd (no /proc mounted): the path, checked just now. */
+        int via_fd = stat(fdpath, &again) == 0 && again.st_dev == st.st_dev &&
+                     again.st_ino == st.st_ino;
+        rc = kk_read_input(via_fd ? fdpath : in->path, lim, out, err);
+    }
+    close(fd);
+    return rc;
+}
+
 static void set_status(struct kb_item *it, enum kb_status st, struct kk_error *err)
 {
     it->status = st;
@@ -225,7 +263,7 @@ static void convert_file(struct kb_conf *c, struct kb_item *it, struct kk_error 
     kk_buf_init(&in, 0);
     kk_buf_init(&priv, 0);
     kk_buf_init(&pub, 0);
-    if ((rc = kk_read_input(it->in->path, &c->lim, &in, err)) != KK_OK) {
+    if ((rc = read_walked(it->in, &c->lim, &in, err)) != KK_OK) {
         set_status(it, KB_FAILED, err);
         goto out;
     }

@@ -275,18 +275,20 @@ static void on_signal(int sig)
 }
 
 /* Ctrl-C lets the keys being converted finish (no temp file is left);
- * a second one kills at once (SA_RESETHAND). */
+ * a second one kills at once (SA_RESETHAND).  A closed stdout (keybatch |
+ * head) stops the run the same way; each later line raises SIGPIPE again,
+ * so that one stays caught, and main() dies of it once the run is tidy. */
 static void catch_signals(void)
 {
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
     struct sigaction sa;
 
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
-    sa.sa_flags = SA_RESETHAND | SA_RESTART;
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
         struct sigaction old;
+        sa.sa_flags = SA_RESTART | (sigs[i] != SIGPIPE ? SA_RESETHAND : 0);
         if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
             sigaction(sigs[i], &sa, NULL);
     }

@@ -29,6 +29,12 @@ maint=$(dpkg-deb -f "$deb" Maintainer)
 expect_true "a maintainer (name <address>)" sh -c "printf '%s' '$maint' | grep -qE '^.+ <.+@.+>$'"
 run dpkg-deb -I "$deb"
 expect_out_has "Description: " "a description"
+# Debian: the first line is the synopsis, the lines after it the extended
+# description, which does not say the synopsis again.
+desc=$(dpkg-deb -f "$deb" Description)
+expect_true "an extended description" test "$(printf '%s\n' "$desc" | wc -l)" -gt 1
+expect_eq "$(printf '%s\n' "$desc" | sed 1d | grep -cxF " $(printf '%s\n' "$desc" | head -n 1)")" 0 \
+    "the synopsis is not repeated in the extended description"
 depends=$(dpkg-deb -f "$deb" Depends)
 for p in libssl3 zlib1g libargon2-1 libgmp10; do
     case ", $depends" in *", $p"[\ ,]* | *", $p") kk_pass ;;

@@ -58,6 +58,12 @@ declared=$(grep -oE 'KEYKIT_API [^(]*\b(keykit_[a-z0-9_]+)\(' "$prefix/include/k
 others=$(printf '%s\n' "$exported" | grep -v '^keykit_' || true)
 expect_eq "$others" "" "libkeykit.so exports only keykit_* symbols"
 expect_eq "$exported" "$declared" "libkeykit.so exports every KEYKIT_API function of keykit.h"
+# The archive too: a static link must not meet our internal names.
+static_defined=$(nm -g --defined-only "$libdir/libkeykit.a" 2>/dev/null |
+                 awk 'NF == 3 { print $3 }' | sort -u)
+expect_eq "$(printf '%s\n' "$static_defined" | grep -v '^keykit_' || true)" "" \
+    "libkeykit.a defines only keykit_* global symbols"
+expect_eq "$static_defined" "$declared" "libkeykit.a defines every KEYKIT_API function of keykit.h"
 
 # ---- pkg-config from the installed tree
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
@@ -132,6 +138,11 @@ for kind in shared static; do
     expect_eq "$(line "$T/out/ppk.pub")" "$OUT" "$kind: ppk3: ssh-keygen -l of the output = the example's line"
     unset LD_LIBRARY_PATH
 done
+# A file over the library's 1 MiB cap is refused as such, not cut short.
+head -c 1048577 /dev/zero >"$T/big"
+run "$T/convert-static" "$T/big" pub "$T/out/big.pub"
+expect_rc 1 "an input over 1 MiB"
+expect_err "keykit-convert: $T/big: the input is larger than 1 MiB" "an input over 1 MiB: says so"
 # The static one runs with no library path at all.
 run env -u LD_LIBRARY_PATH "$T/convert-static" "$S/openssh_ed25519.pub" rfc4716 "$T/out/rfc"
 expect_out "$(line "$S/openssh_ed25519.pub")" "static example without LD_LIBRARY_PATH"

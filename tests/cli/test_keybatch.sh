@@ -550,4 +550,58 @@ for i in 1 2 3 4 5; do
 done
 expect_eq "$(grep -c ' -> ' sig.out)" "$(ls sout | grep -vc '\.pub$')" "interrupted: what is listed is written"
 
+
+# ---- stdout closed early (keybatch | head): the run stops as for Ctrl-C;
+# the keys staged ahead of the commits are committed or removed, never left
+# as temp files
+mkdir pipe
+cp slow/k1.ppk pipe/a.ppk
+for i in $(seq 12); do cp legacy/plain.ppk "pipe/b$i.ppk"; done
+keybatch -j 2 -o pipeout --passin file:pw.alpha pipe 2>pipe.err | true
+RC=${PIPESTATUS[0]}
+expect_eq "$RC" 141 "stdout closed: dies of SIGPIPE"
+case "$(cat pipe.err)" in *"keybatch: interrupted after "*" of 13 files: "*) kk_pass ;;
+    *) kk_fail "stdout closed: the summary says so"; cat pipe.err >&2 ;; esac
+no_temp pipeout "stdout closed"
+expect_true "stdout closed: a.ppk converted" test -e pipeout/a.pub
+for f in pipeout/*.pub; do
+    k=${f%.pub} pw=""
+    [ "$k" = pipeout/a ] && pw=alpha
+    check_key "$k" "$pw" "$(publine "$k.pub")" "stdout closed: $k whole"
+done
+
+# ---- a file replaced after the walk, before it is read: a FIFO is not
+# opened (the open would wait for ever), a link out of the tree is not
+# followed; both fail, the others go on
+mkdir race
+cp slow/k1.ppk race/a.ppk
+cp legacy/plain.ppk race/b.ppk
+cp legacy/plain.ppk race/c.ppk
+cp legacy/plain.ppk outside.ppk
+keybatch -j 1 -o raceout --passin file:pw.alpha race >race.out 2>race.err &
+pid=$!
+# Were it to hang on the FIFO: killed after 30 s (the watchdog ends with it).
+( for _ in $(seq 300); do sleep 0.1; kill -0 $pid || exit 0; done; kill -KILL $pid ) \
+    >/dev/null 2>&1 &
+dog=$!
+# The worker starts once the inputs are listed; a.ppk keeps it busy.
+for _ in $(seq 500); do
+    [ "$(ls /proc/$pid/task 2>/dev/null | wc -l)" -gt 1 ] && break
+    sleep 0.01
+done
+rm race/b.ppk race/c.ppk
+mkfifo race/b.ppk
+ln -s "$T/outside.ppk" race/c.ppk
+wait $pid
+RC=$?
+wait $dog
+expect_eq "$RC" 1 "replaced inputs: failed, not hung"
+expect_eq "$(cat race.err)" "keybatch: race/b.ppk: replaced by another file after keybatch listed the inputs; not read
+keybatch: hint: run keybatch again once the files stay put
+keybatch: race/c.ppk: replaced by another file after keybatch listed the inputs; not read
+keybatch: 3 files: 1 converted, 0 skipped, 2 failed" "replaced inputs: said"
+expect_eq "$(cat race.out)" "race/a.ppk -> raceout/a" "replaced inputs: the others converted"
+expect_no_file raceout/b "replaced inputs: nothing from the FIFO"
+expect_no_file raceout/c "replaced inputs: nothing from outside the tree"
+
 finish
