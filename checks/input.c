@@ -92,6 +92,19 @@ static const uint8_t *find(const uint8_t *in, size_t len, const char *s)
     return NULL;
 }
 
+/* The first line that starts with s: text inside a comment is not a block. */
+static const uint8_t *find_line(const uint8_t *in, size_t len, const char *s)
+{
+    const uint8_t *at = in, *end = in + len;
+
+    while ((at = find(at, (size_t)(end - at), s)) != NULL) {
+        if (at == in || at[-1] == '\n')
+            return at;
+        at++;
+    }
+    return NULL;
+}
+
 static long line_of(const uint8_t *in, const uint8_t *at)
 {
     long line = 1;
@@ -707,7 +720,7 @@ int kc_check_buffer(const uint8_t *in, size_t len, const struct kc_opts *opts,
     if (private_key(&c, in, len))
         goto out;
     if (opts->mode == KC_MODE_SINGLE) {
-        const uint8_t *ssh2 = find(in, len, BEGIN_SSH2);
+        const uint8_t *ssh2 = find_line(in, len, BEGIN_SSH2);
         if (ssh2 != NULL) {
             rfc4716_single(&c, in, len, ssh2);
             goto out;

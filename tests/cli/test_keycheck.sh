@@ -370,6 +370,17 @@ run keycheck --fix u16.pub
 expect_out "$ED" "--fix turns UTF-16 into ASCII"
 run keycheck --fix r3.rfc
 expect_out_has "$(publine r3.pub)" "--fix turns RFC 4716 into one line"
+# A block whose comment holds the BEGIN line (found by fuzz_keyline): the
+# repaired one-line key must check clean, the text in its comment no block.
+ssh-keygen -e -f ed.pub | sed 's/^Comment: .*/Comment: "a ---- BEGIN SSH2 PUBLIC KEY ---- b"/' > begin-in-comment.rfc
+run keycheck --fix begin-in-comment.rfc
+expect_rc 0 "--fix on a block whose comment holds the BEGIN line"
+awk '{printf "%s %s ", $1, $2}' ed.pub > begin-in-comment.want
+printf 'a ---- BEGIN SSH2 PUBLIC KEY ---- b' >> begin-in-comment.want
+expect_out "$(cat begin-in-comment.want)" "--fix keeps that comment"
+printf '%s\n' "$(cat begin-in-comment.want)" > begin-in-comment.pub
+run keycheck begin-in-comment.pub
+expect_rc 0 "a one-line key whose comment holds the BEGIN line is no block"
 run keycheck --fix roca.pub
 expect_rc 1 "--fix refuses a weak key"
 expect_out "" "--fix prints nothing for a weak key"
