@@ -892,6 +892,21 @@ int kk_cli_encode_option(int opt, char *arg, struct kk_cli_encode *e,
             if (*p == '\0')
                 return KK_OK;
         }
+    case KK_CLI_OPT_MAX_INPUT:
+        rc = kk_cli_parse_size("--max-input-size", arg, 1, 1ull << 30, &v, err);
+        if (rc == KK_OK) {
+            lim->max_input = (size_t)v;
+            /* Keep the default room for gzip's expansion. */
+            lim->max_decompressed = (size_t)v * 4;
+            if (lim->max_decompressed < KK_DEFAULT_MAX_DECOMPRESSED)
+                lim->max_decompressed = KK_DEFAULT_MAX_DECOMPRESSED;
+        }
+        return rc;
+    case KK_CLI_OPT_MAX_RSA_BITS:
+        rc = kk_cli_parse_size("--max-rsa-bits", arg, 0, 65536, &v, err);
+        if (rc == KK_OK)
+            lim->rsa_max_bits = (unsigned)v;
+        return rc;
     case KK_CLI_OPT_MAX_KDF_ROUNDS:
         rc = kk_cli_parse_size("--max-kdf-rounds", arg, 0, 0xFFFFFFFFull, &v, err);
         if (rc == KK_OK)

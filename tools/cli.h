@@ -151,6 +151,8 @@ enum kk_cli_encode_opt {
     KK_CLI_OPT_MAX_ARGON2_MEMORY,       /* --max-argon2-memory KIB */
     KK_CLI_OPT_MAX_ARGON2_PASSES,       /* --max-argon2-passes N */
     KK_CLI_OPT_MAX_ARGON2_PARALLELISM,  /* --max-argon2-parallelism N */
+    KK_CLI_OPT_MAX_INPUT,               /* --max-input-size BYTES */
+    KK_CLI_OPT_MAX_RSA_BITS,            /* --max-rsa-bits BITS */
 };
 
 /* Which Argon2 fields --ppk-param set. */

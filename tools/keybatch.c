@@ -19,8 +19,6 @@
 enum {
     OPT_DRY_RUN = 256,
     OPT_FORCE,
-    OPT_MAX_INPUT,
-    OPT_MAX_RSA,
     OPT_NO_ENCRYPT,
     OPT_PASSIN,
     OPT_PASSIN_LIST,
@@ -39,9 +37,9 @@ static const struct option long_options[] = {
     {"max-argon2-memory",      required_argument, NULL, KK_CLI_OPT_MAX_ARGON2_MEMORY},
     {"max-argon2-parallelism", required_argument, NULL, KK_CLI_OPT_MAX_ARGON2_PARALLELISM},
     {"max-argon2-passes",      required_argument, NULL, KK_CLI_OPT_MAX_ARGON2_PASSES},
-    {"max-input-size",         required_argument, NULL, OPT_MAX_INPUT},
+    {"max-input-size",         required_argument, NULL, KK_CLI_OPT_MAX_INPUT},
     {"max-kdf-rounds",         required_argument, NULL, KK_CLI_OPT_MAX_KDF_ROUNDS},
-    {"max-rsa-bits",           required_argument, NULL, OPT_MAX_RSA},
+    {"max-rsa-bits",           required_argument, NULL, KK_CLI_OPT_MAX_RSA_BITS},
     {"no-encrypt",             no_argument,       NULL, OPT_NO_ENCRYPT},
     {"output",                 required_argument, NULL, 'o'},
     {"passin",                 required_argument, NULL, OPT_PASSIN},
@@ -156,24 +154,11 @@ static int parse_args(struct kb_options *b, int argc, char **argv)
         case OPT_FORCE:
             b->force = 1;
             break;
-        case OPT_MAX_INPUT:
-            rc = kk_cli_parse_size("--max-input-size", optarg, 1, 1ull << 30, &v, &err);
-            if (rc == KK_OK) {
-                b->lim.max_input = (size_t)v;
-                /* Keep the default room for gzip's expansion. */
-                b->lim.max_decompressed = (size_t)v * 4;
-                if (b->lim.max_decompressed < KK_DEFAULT_MAX_DECOMPRESSED)
-                    b->lim.max_decompressed = KK_DEFAULT_MAX_DECOMPRESSED;
-            }
-            break;
-        case OPT_MAX_RSA:
-            rc = kk_cli_parse_size("--max-rsa-bits", optarg, 0, 65536, &v, &err);
-            if (rc == KK_OK)
-                b->lim.rsa_max_bits = (unsigned)v;
-            break;
         case KK_CLI_OPT_CIPHER:
         case KK_CLI_OPT_ROUNDS:
         case KK_CLI_OPT_PPK_PARAM:
+        case KK_CLI_OPT_MAX_INPUT:
+        case KK_CLI_OPT_MAX_RSA_BITS:
         case KK_CLI_OPT_MAX_KDF_ROUNDS:
         case KK_CLI_OPT_MAX_ARGON2_MEMORY:
         case KK_CLI_OPT_MAX_ARGON2_PASSES:

@@ -14,8 +14,6 @@ enum {
     OPT_COMMENT = 256,
     OPT_FORCE,
     OPT_FROM,
-    OPT_MAX_INPUT,
-    OPT_MAX_RSA,
     OPT_NO_ENCRYPT,
     OPT_PASSIN,
     OPT_PASSOUT,
@@ -32,9 +30,9 @@ static const struct option long_options[] = {
     {"max-argon2-memory",      required_argument, NULL, KK_CLI_OPT_MAX_ARGON2_MEMORY},
     {"max-argon2-parallelism", required_argument, NULL, KK_CLI_OPT_MAX_ARGON2_PARALLELISM},
     {"max-argon2-passes",      required_argument, NULL, KK_CLI_OPT_MAX_ARGON2_PASSES},
-    {"max-input-size",         required_argument, NULL, OPT_MAX_INPUT},
+    {"max-input-size",         required_argument, NULL, KK_CLI_OPT_MAX_INPUT},
     {"max-kdf-rounds",         required_argument, NULL, KK_CLI_OPT_MAX_KDF_ROUNDS},
-    {"max-rsa-bits",           required_argument, NULL, OPT_MAX_RSA},
+    {"max-rsa-bits",           required_argument, NULL, KK_CLI_OPT_MAX_RSA_BITS},
     {"no-encrypt",             no_argument,       NULL, OPT_NO_ENCRYPT},
     {"passin",                 required_argument, NULL, OPT_PASSIN},
     {"passout",                required_argument, NULL, OPT_PASSOUT},
@@ -102,7 +100,6 @@ static void usage(void)
 static int parse_args(struct conv *c, int argc, char **argv)
 {
     struct kk_error err;
-    unsigned long long v;
     int opt, rc = KK_OK;
 
     kk_error_clear(&err);
@@ -124,29 +121,16 @@ static int parse_args(struct conv *c, int argc, char **argv)
         case OPT_FROM:
             c->from = optarg;
             break;
-        case OPT_MAX_INPUT:
-            rc = kk_cli_parse_size("--max-input-size", optarg, 1, 1ull << 30, &v, &err);
-            if (rc == KK_OK) {
-                c->lim.max_input = (size_t)v;
-                /* Keep the default room for gzip's expansion. */
-                c->lim.max_decompressed = (size_t)v * 4;
-                if (c->lim.max_decompressed < KK_DEFAULT_MAX_DECOMPRESSED)
-                    c->lim.max_decompressed = KK_DEFAULT_MAX_DECOMPRESSED;
-            }
-            break;
         case KK_CLI_OPT_CIPHER:
         case KK_CLI_OPT_ROUNDS:
         case KK_CLI_OPT_PPK_PARAM:
+        case KK_CLI_OPT_MAX_INPUT:
+        case KK_CLI_OPT_MAX_RSA_BITS:
         case KK_CLI_OPT_MAX_KDF_ROUNDS:
         case KK_CLI_OPT_MAX_ARGON2_MEMORY:
         case KK_CLI_OPT_MAX_ARGON2_PASSES:
         case KK_CLI_OPT_MAX_ARGON2_PARALLELISM:
             rc = kk_cli_encode_option(opt, optarg, &c->enc, &c->lim, &err);
-            break;
-        case OPT_MAX_RSA:
-            rc = kk_cli_parse_size("--max-rsa-bits", optarg, 0, 65536, &v, &err);
-            if (rc == KK_OK)
-                c->lim.rsa_max_bits = (unsigned)v;
             break;
         case OPT_NO_ENCRYPT:
             c->no_encrypt = 1;
