@@ -249,6 +249,11 @@ int kk_armor_decode(const uint8_t *in, size_t len, enum kk_armor_style style,
         goto out;
     }
     a->begin_line = l.no;
+    /* The body is at most what is left of the input: one allocation. */
+    if (kk_buf_reserve(&text, len - pos < text.max ? len - pos : text.max) != 0) {
+        rc = kk_fail(err, KK_ERR_NOMEM, NULL);
+        goto out;
+    }
 
     for (;;) {
         size_t line_pos = pos;

@@ -119,6 +119,11 @@ int kk_base64_decode(const char *text, size_t len, int skip_space,
 
     if (!kk_buf_ok(out))
         return kk_fail(err, KK_ERR_NOMEM, NULL);
+    /* Room for the whole result up front (never past the cap, which flush
+     * reports by name): growing by doubling copies and wipes each block. */
+    size_t room = out->max > out->len ? out->max - out->len : 0;
+    if (kk_buf_reserve(out, len / 4 * 3 < room ? len / 4 * 3 : room) != 0)
+        return kk_fail(err, KK_ERR_NOMEM, NULL);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)text[i];
         if (skip_space && is_space64(c))
