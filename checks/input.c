@@ -73,13 +73,19 @@ static void record(struct kc_ctx *c, long first, long last, const uint8_t *text,
         f->fixtext = p;
         f->fixtext_cap = cap;
     }
+    /* NUL bytes are dropped (sshd stops reading a line at one): kept, a
+     * comment line holding them could make the repaired text look like
+     * UTF-16 once the lines before it are left out (fuzz_authorized_keys). */
+    size_t kept = 0;
+    if (!bad)
+        for (size_t i = 0; i < n; i++)
+            if (text[i] != 0)
+                f->fixtext[f->fixtext_len + kept++] = (char)text[i];
     f->recs[f->nrecs++] = (struct kc_fixrec){ .first = first, .last = last,
-        .off = f->fixtext_len, .len = bad ? 0 : n + 1, .bad = bad };
+        .off = f->fixtext_len, .len = bad ? 0 : kept + 1, .bad = bad };
     if (!bad) {
-        if (n > 0)
-            memcpy(f->fixtext + f->fixtext_len, text, n);
-        f->fixtext[f->fixtext_len + n] = '\n';
-        f->fixtext_len += n + 1;
+        f->fixtext[f->fixtext_len + kept] = '\n';
+        f->fixtext_len += kept + 1;
     }
 }
 
