@@ -1,4 +1,6 @@
 /* Capped, gzip-transparent reading and atomic writing; see io.h. */
+/* O_TMPFILE is a Linux extension. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -308,77 +310,120 @@ static void sync_dir(const char *path)
     free(dir);
 }
 
-/* Writes data into a new ".<base>.kktmp.XXXXXX" beside path; *tmp is the
- * temp file's name (caller frees), NULL on failure (nothing left behind). */
-static int write_temp(const char *path, const uint8_t *data, size_t len, mode_t mode,
-                      const char *shown, char **tmp, struct kk_error *err)
+/* ".<base>.kktmp.XXXXXX" beside path, for mkstemp; NULL if out of memory. */
+static char *temp_pattern(const char *path)
 {
     static const char suffix[] = ".kktmp.XXXXXX";
     const char *slash = strrchr(path, '/');
     const char *base = slash != NULL ? slash + 1 : path;
     size_t dlen = (size_t)(base - path);
     size_t blen = strlen(base);
-    char *name = NULL;
-    int fd = -1;
-    int created = 0;
+    char *name = malloc(dlen + 1 + blen + sizeof suffix);
+
+    if (name != NULL) {
+        memcpy(name, path, dlen);
+        name[dlen] = '.';
+        memcpy(name + dlen + 1, base, blen);
+        memcpy(name + dlen + 1 + blen, suffix, sizeof suffix);
+    }
+    return name;
+}
+
+/* A file being written: an unnamed O_TMPFILE (fd, no name: a crash or a
+ * SIGKILL before the commit leaves nothing behind), or, where the file
+ * system has no O_TMPFILE or /proc is missing, a named temp file. */
+struct staged {
+    int fd;
+    char *tmp;
+};
+
+/* Opens an unnamed file in path's directory, or -1. */
+static int open_unnamed(const char *path)
+{
+#ifdef O_TMPFILE
+    /* Naming it later goes through /proc/self/fd. */
+    if (access("/proc/self/fd", X_OK) != 0)
+        return -1;
+    char *dir = dir_of(path);
+    if (dir == NULL)
+        return -1;
+    int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    free(dir);
+    return fd;
+#else
+    (void)path;
+    return -1;
+#endif
+}
+
+/* Names the unnamed file fd as path; fails with EEXIST rather than
+ * replace anything. */
+static int name_unnamed(int fd, const char *path)
+{
+    char proc[48];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    return linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
+}
+
+static void staged_drop(struct staged *f)
+{
+    if (f->fd >= 0)
+        close(f->fd);
+    if (f->tmp != NULL)
+        unlink(f->tmp);
+    free(f->tmp);
+    f->fd = -1;
+    f->tmp = NULL;
+}
+
+/* Writes data, synced, into a new file beside path that has no name yet
+ * or a temp name; on failure nothing is left behind. */
+static int write_temp(const char *path, const uint8_t *data, size_t len, mode_t mode,
+                      const char *shown, struct staged *f, struct kk_error *err)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash != NULL ? slash + 1 : path;
     int rc = KK_OK;
 
-    *tmp = NULL;
+    f->fd = -1;
+    f->tmp = NULL;
     if (*path == '\0') {
         errno = ENOENT;
-        rc = io_fail(err, "create file", shown);
-        goto out;
+        return io_fail(err, "create file", shown);
     }
-    if (blen == 0 || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+    if (*base == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
         rc = kk_fail(err, KK_ERR_IO, "is a directory");
         if (err != NULL)
             err->sys_errno = EISDIR;
-        goto out;
+        return rc;
     }
-    name = malloc(dlen + 1 + blen + sizeof suffix);
-    if (name == NULL) {
-        rc = kk_fail(err, KK_ERR_NOMEM, NULL);
-        goto out;
+    f->fd = open_unnamed(path);
+    if (f->fd < 0) {
+        if ((f->tmp = temp_pattern(path)) == NULL)
+            return kk_fail(err, KK_ERR_NOMEM, NULL);
+        f->fd = mkstemp(f->tmp);
+        if (f->fd < 0) {
+            rc = io_fail(err, shown != NULL ? "create" : "create file", shown);
+            free(f->tmp);
+            f->tmp = NULL;
+            return rc;
+        }
     }
-    memcpy(name, path, dlen);
-    name[dlen] = '.';
-    memcpy(name + dlen + 1, base, blen);
-    memcpy(name + dlen + 1 + blen, suffix, sizeof suffix);
-    fd = mkstemp(name);
-    if (fd < 0) {
-        rc = io_fail(err, shown != NULL ? "create" : "create file", shown);
-        goto out;
-    }
-    created = 1;
     /* fchmod, not open's mode: the result must not depend on the umask. */
-    if (fchmod(fd, mode & 07777) != 0) {
+    if (fchmod(f->fd, mode & 07777) != 0)
         rc = io_fail(err, "set the mode of", shown != NULL ? shown : "the file");
-        goto out;
-    }
-    if (write_all(fd, data, len) != 0) {
+    else if (write_all(f->fd, data, len) != 0 || fsync(f->fd) != 0)
         rc = io_fail(err, "write", shown);
-        goto out;
+    if (rc == KK_OK && f->tmp != NULL) {
+        /* A named temp file is closed now; an unnamed one stays open until
+         * it is named. */
+        int c = close(f->fd);
+        f->fd = -1;
+        if (c != 0)
+            rc = io_fail(err, "write", shown);
     }
-    if (fsync(fd) != 0) {
-        rc = io_fail(err, "write", shown);
-        goto out;
-    }
-    int c = close(fd);
-    fd = -1;
-    if (c != 0) {
-        rc = io_fail(err, "write", shown);
-        goto out;
-    }
-out:
-    if (fd >= 0)
-        close(fd);
-    if (rc != KK_OK && name != NULL) {
-        if (created)
-            unlink(name);
-        free(name);
-        name = NULL;
-    }
-    *tmp = name;
+    if (rc != KK_OK)
+        staged_drop(f);
     return rc;
 }
 
@@ -393,27 +438,127 @@ static int exists_error(struct kk_error *err, const char *shown)
     return kk_hint(err, "use --force to replace it");
 }
 
-/* Puts tmp at path without replacing anything there, even a file made
- * since the last check: link() fails with EEXIST.  File systems without
- * hard links fall back to check-then-rename.  *linked says whether tmp
- * still exists beside path (the caller unlinks it). */
-static int place_noreplace(const char *tmp, const char *path, int *linked,
-                           const char *shown, struct kk_error *err)
+/* Puts the staged file at path without replacing anything there, even a
+ * file made since the last check: link() fails with EEXIST.  File systems
+ * without hard links fall back to check-then-rename. */
+static int place_noreplace(struct staged *f, const char *path, const char *shown,
+                           struct kk_error *err)
 {
-    *linked = 0;
-    if (link(tmp, path) == 0) {
-        *linked = 1;
-        return KK_OK;
+    if (f->tmp == NULL) {
+        if (name_unnamed(f->fd, path) == 0)
+            return KK_OK;
+        if (errno == EEXIST)
+            return exists_error(err, shown);
+        return io_fail(err, shown != NULL ? "create" : "create file", shown);
     }
+    if (link(f->tmp, path) == 0)
+        return KK_OK;
     if (errno == EEXIST)
         return exists_error(err, shown);
     if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS && errno != EMLINK)
         return io_fail(err, shown != NULL ? "create" : "create file", shown);
     if (kk_path_exists(path))
         return exists_error(err, shown);
-    if (rename(tmp, path) != 0)
+    if (rename(f->tmp, path) != 0)
         return io_fail(err, shown != NULL ? "create" : "create file", shown);
+    free(f->tmp);
+    f->tmp = NULL;
     return KK_OK;
+}
+
+/* Gives a new temp name beside path to the file that is at `from` (a
+ * /proc/self/fd link or a name); *tmp is that name (caller frees). */
+static int link_temp(const char *from, int follow, const char *path, char **tmp)
+{
+    for (int tries = 0; tries < 16; tries++) {
+        char *name = temp_pattern(path);
+        if (name == NULL)
+            return -1;
+        int fd = mkstemp(name);     /* a fresh name; the link takes its place */
+        if (fd < 0) {
+            free(name);
+            return -1;
+        }
+        close(fd);
+        unlink(name);
+        if (linkat(AT_FDCWD, from, AT_FDCWD, name, follow ? AT_SYMLINK_FOLLOW : 0) == 0) {
+            *tmp = name;
+            return 0;
+        }
+        int e = errno;
+        free(name);
+        if (e != EEXIST) {
+            errno = e;
+            return -1;
+        }
+    }
+    errno = EEXIST;
+    return -1;
+}
+
+/* The staged file under a temp name beside path (an unnamed one is named
+ * now), ready for rename(). */
+static int name_for_rename(struct staged *f, const char *path)
+{
+    if (f->tmp != NULL)
+        return 0;
+    char proc[48];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", f->fd);
+    return link_temp(proc, 1, path, &f->tmp);
+}
+
+/* --force: puts every staged file at its path, replacing what is there,
+ * all or nothing.  A directory in the way fails before anything changes;
+ * each file replaced is kept under a temp name until all are in place, and
+ * put back if one rename fails. */
+static int replace_all(struct staged *f, char *const *path, size_t n,
+                       const char *const *shown, struct kk_error *err)
+{
+    char *old[KK_WRITESET_MAX] = {NULL};
+    size_t done = 0;
+    int rc = KK_OK;
+
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        if (lstat(path[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            errno = EISDIR;
+            return io_fail(err, shown[i] != NULL ? "create" : "create file", shown[i]);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (name_for_rename(&f[i], path[i]) != 0) {
+            rc = io_fail(err, shown[i] != NULL ? "create" : "create file", shown[i]);
+            goto out;
+        }
+        /* Best effort: without hard links the old file cannot be kept. */
+        if (kk_path_exists(path[i]))
+            (void)link_temp(path[i], 0, path[i], &old[i]);
+    }
+    for (; done < n; done++) {
+        if (rename(f[done].tmp, path[done]) != 0) {
+            rc = io_fail(err, shown[done] != NULL ? "create" : "create file", shown[done]);
+            break;
+        }
+        free(f[done].tmp);
+        f[done].tmp = NULL;
+    }
+    if (rc != KK_OK) {
+        for (size_t i = 0; i < done; i++) {
+            if (old[i] != NULL && rename(old[i], path[i]) == 0) {
+                free(old[i]);
+                old[i] = NULL;
+            } else if (old[i] == NULL) {
+                unlink(path[i]);
+            }
+        }
+    }
+out:
+    for (size_t i = 0; i < n; i++) {
+        if (old[i] != NULL)
+            unlink(old[i]);
+        free(old[i]);
+    }
+    return rc;
 }
 
 static int write_stdout(const uint8_t *data, size_t len, struct kk_error *err)
@@ -427,7 +572,7 @@ static int write_stdout(const uint8_t *data, size_t len, struct kk_error *err)
 int kk_write_file(const char *path, const uint8_t *data, size_t len,
                   mode_t mode, unsigned flags, struct kk_error *err)
 {
-    char *tmp = NULL;
+    struct staged f;
     int rc;
 
     if (path == NULL)
@@ -436,22 +581,16 @@ int kk_write_file(const char *path, const uint8_t *data, size_t len,
         return write_stdout(data, len, err);
     /* No early exists check: link() below is the check, and it also
      * catches a file made while the temp file was written. */
-    if ((rc = write_temp(path, data, len, mode, NULL, &tmp, err)) != KK_OK)
+    if ((rc = write_temp(path, data, len, mode, NULL, &f, err)) != KK_OK)
         return rc;
-    int tmp_left = 1;
     if (flags & KK_WRITE_FORCE) {
-        if (rename(tmp, path) != 0)
-            rc = kk_fail_errno(err, KK_ERR_IO, "cannot create file");
-        else
-            tmp_left = 0;
+        char *paths[1] = {(char *)(uintptr_t)path};
+        const char *shown[1] = {NULL};
+        rc = replace_all(&f, paths, 1, shown, err);
     } else {
-        int linked = 0;
-        rc = place_noreplace(tmp, path, &linked, NULL, err);
-        tmp_left = rc != KK_OK || linked;
+        rc = place_noreplace(&f, path, NULL, err);
     }
-    if (tmp_left)
-        unlink(tmp);
-    free(tmp);
+    staged_drop(&f);
     if (rc == KK_OK)
         sync_dir(path);
     return rc;
@@ -468,10 +607,10 @@ void kk_writeset_init(struct kk_writeset *ws, unsigned flags)
 void kk_writeset_abort(struct kk_writeset *ws)
 {
     for (size_t i = 0; i < ws->n && i < KK_WRITESET_MAX; i++) {
-        if (ws->f[i].tmp != NULL)
-            unlink(ws->f[i].tmp);
-        free(ws->f[i].tmp);
+        struct staged f = {.fd = ws->f[i].fd, .tmp = ws->f[i].tmp};
+        staged_drop(&f);
         free(ws->f[i].path);
+        ws->f[i].fd = -1;
         ws->f[i].tmp = NULL;
         ws->f[i].path = NULL;
     }
@@ -482,6 +621,7 @@ int kk_writeset_stage(struct kk_writeset *ws, const char *path,
                       const uint8_t *data, size_t len, mode_t mode,
                       struct kk_error *err)
 {
+    struct staged f;
     int rc;
 
     if (path == NULL || strcmp(path, "-") == 0) {
@@ -502,13 +642,13 @@ int kk_writeset_stage(struct kk_writeset *ws, const char *path,
         rc = kk_fail(err, KK_ERR_NOMEM, NULL);
         goto fail;
     }
-    char *tmp;
-    if ((rc = write_temp(path, data, len, mode, path, &tmp, err)) != KK_OK) {
+    if ((rc = write_temp(path, data, len, mode, path, &f, err)) != KK_OK) {
         free(copy);
         goto fail;
     }
     ws->f[ws->n].path = copy;
-    ws->f[ws->n].tmp = tmp;
+    ws->f[ws->n].fd = f.fd;
+    ws->f[ws->n].tmp = f.tmp;
     ws->n++;
     return KK_OK;
 fail:
@@ -518,46 +658,41 @@ fail:
 
 int kk_writeset_commit(struct kk_writeset *ws, struct kk_error *err)
 {
-    int linked[KK_WRITESET_MAX] = {0};
+    struct staged f[KK_WRITESET_MAX];
+    char *paths[KK_WRITESET_MAX];
+    const char *shown[KK_WRITESET_MAX];
+    size_t n = ws->n < KK_WRITESET_MAX ? ws->n : KK_WRITESET_MAX;
     size_t done = 0;
     int rc = KK_OK;
 
-    if (!(ws->flags & KK_WRITE_FORCE)) {
-        for (size_t i = 0; i < ws->n; i++) {
-            if (kk_path_exists(ws->f[i].path)) {
-                rc = exists_error(err, ws->f[i].path);
-                goto out;
-            }
-        }
+    for (size_t i = 0; i < n; i++) {
+        f[i] = (struct staged){.fd = ws->f[i].fd, .tmp = ws->f[i].tmp};
+        paths[i] = ws->f[i].path;
+        shown[i] = ws->f[i].path;
     }
-    for (; done < ws->n; done++) {
-        const char *tmp = ws->f[done].tmp, *path = ws->f[done].path;
-        if (ws->flags & KK_WRITE_FORCE) {
-            if (rename(tmp, path) != 0) {
-                rc = kk_fail_errno(err, KK_ERR_IO, "cannot create %s", path);
-                goto out;
-            }
-            free(ws->f[done].tmp);
-            ws->f[done].tmp = NULL;
-        } else {
-            rc = place_noreplace(tmp, path, &linked[done], path, err);
-            if (rc != KK_OK)
-                goto out;
-            if (!linked[done]) {
-                free(ws->f[done].tmp);
-                ws->f[done].tmp = NULL;
-            }
+    if (ws->flags & KK_WRITE_FORCE) {
+        rc = replace_all(f, paths, n, shown, err);
+    } else {
+        for (size_t i = 0; i < n && rc == KK_OK; i++)
+            if (kk_path_exists(paths[i]))
+                rc = exists_error(err, paths[i]);
+        for (; rc == KK_OK && done < n; done++)
+            rc = place_noreplace(&f[done], paths[done], paths[done], err);
+        if (rc != KK_OK) {
+            /* Undo the files this commit created: all or nothing.  done
+             * counts the one that failed too, which made nothing. */
+            for (size_t i = 0; i + 1 < done; i++)
+                unlink(paths[i]);
         }
-    }
-out:
-    if (rc != KK_OK && !(ws->flags & KK_WRITE_FORCE)) {
-        /* Undo the files this commit created: all or nothing. */
-        for (size_t i = 0; i < done; i++)
-            unlink(ws->f[i].path);
     }
     if (rc == KK_OK)
-        for (size_t i = 0; i < ws->n; i++)
-            sync_dir(ws->f[i].path);
+        for (size_t i = 0; i < n; i++)
+            sync_dir(paths[i]);
+    /* The staged files as they are now (renamed ones have no temp left). */
+    for (size_t i = 0; i < n; i++) {
+        ws->f[i].fd = f[i].fd;
+        ws->f[i].tmp = f[i].tmp;
+    }
     kk_writeset_abort(ws);
     return rc;
 }

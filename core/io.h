@@ -29,15 +29,19 @@ int kk_write_file(const char *path, const uint8_t *data, size_t len,
                   mode_t mode, unsigned flags, struct kk_error *err);
 
 /* A set of files written all-or-nothing (keygen's PATH and PATH.pub):
- * stage each into a temp file, then commit renames them all.  If any stage
- * fails or a target exists (without force), nothing is renamed and every
- * temp file is removed. */
+ * stage each into a file that has no name yet (O_TMPFILE; a named temp
+ * file where that is missing), then commit names them all.  If any stage
+ * fails or a target exists (without force), nothing is named and nothing
+ * is left behind; a crash before the commit leaves nothing either.  With
+ * force, a directory in the way fails the whole set, and the files
+ * replaced are put back if a later one fails. */
 #define KK_WRITESET_MAX 4
 struct kk_writeset {
     size_t n;
     struct {
         char *path;
-        char *tmp;
+        int fd;         /* the unnamed file, or -1 */
+        char *tmp;      /* the named temp file, or NULL */
     } f[KK_WRITESET_MAX];
     unsigned flags;
 };

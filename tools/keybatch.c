@@ -5,7 +5,9 @@
  * is keybatch_run.c, the report keybatch_report.c, the work on one file
  * keybatch_convert.c; the walk and the threads are core/walk and core/jobs. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -259,6 +261,9 @@ static int read_list(struct kb_options *b, struct kk_error *err)
         return kk_fail(err, KK_ERR_NOMEM, NULL);
     b->cands_cap = n + 2;
     const char *p = (const char *)b->list.data, *end = p + b->list.len;
+    /* Notepad starts a UTF-8 file with a byte-order mark: not a passphrase's. */
+    if (end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *stop = nl != NULL ? nl : end;
@@ -365,18 +370,101 @@ static int prepare_outdir(struct kb_options *b, struct kk_error *err)
     return kk_make_dirs(b->outdir, 0700, b->dry_run, err);
 }
 
-/* -o must not be an input directory: its keys would land beside the
- * inputs and be read as inputs by the next run. */
-static int outdir_is_input(const struct kb_options *b, const char *out_real)
+/* The absolute, resolved form of a path that may not exist yet: its
+ * longest existing prefix resolved, the rest appended.  NULL if even "."
+ * cannot be resolved. */
+static char *resolve_maybe(const char *path)
 {
-    for (size_t i = 0; i < b->ninputs && out_real != NULL; i++) {
+    size_t n = strlen(path);
+    char *full = malloc(n + 3), *head = malloc(n + 3);
+    char *real = NULL, *out = NULL;
+
+    if (full == NULL || head == NULL) {
+        free(full);
+        free(head);
+        return NULL;
+    }
+    if (path[0] == '/')
+        memcpy(full, path, n + 1);
+    else
+        snprintf(full, n + 3, "./%s", path);
+    memcpy(head, full, strlen(full) + 1);
+    char *cut = head + strlen(head);
+    for (;;) {
+        if ((real = realpath(head, NULL)) != NULL)
+            break;
+        char *slash = strrchr(head, '/');
+        if (slash == NULL || slash == head)
+            break;
+        *slash = '\0';
+        cut = slash;
+    }
+    if (real != NULL) {
+        /* What did not exist yet, after the resolved part. */
+        const char *rest = full + (cut - head);
+        size_t rl = strlen(real), tl = strlen(rest);
+        if ((out = malloc(rl + tl + 1)) != NULL) {
+            memcpy(out, real, rl);
+            memcpy(out + rl, rest, tl + 1);
+            /* No trailing slashes, so the prefix test below is exact. */
+            for (size_t k = rl + tl; k > 1 && out[k - 1] == '/'; k--)
+                out[k - 1] = '\0';
+        }
+    }
+    free(real);
+    free(head);
+    free(full);
+    return out;
+}
+
+/* -o must lie outside every input directory: inside one, its keys would
+ * mix with their inputs, keys already there would be neither converted
+ * nor reported, and with --force an input could be replaced.  Returns the
+ * index + 1 of the input holding it, or 0. */
+static int outdir_in_input(const struct kb_options *b, const char *out_abs)
+{
+    for (size_t i = 0; i < b->ninputs && out_abs != NULL; i++) {
+        struct stat st;
+        if (stat(b->inputs[i], &st) != 0 || !S_ISDIR(st.st_mode))
+            continue;
         char *real = realpath(b->inputs[i], NULL);
-        int same = real != NULL && strcmp(real, out_real) == 0;
+        size_t n = real != NULL ? strlen(real) : 0;
+        int inside = real != NULL && strncmp(out_abs, real, n) == 0 &&
+                     (out_abs[n] == '\0' || out_abs[n] == '/' || strcmp(real, "/") == 0);
         free(real);
-        if (same)
+        if (inside)
             return (int)i + 1;
     }
     return 0;
+}
+
+static int refuse_outdir(const struct kb_options *b, int which)
+{
+    struct kk_error err;
+
+    kk_error_clear(&err);
+    kk_fail(&err, KK_ERR_USAGE, "-o %s lies inside the input directory %s; the "
+            "converted keys would mix with their inputs", b->outdir, b->inputs[which - 1]);
+    kk_hint(&err, "choose an output directory outside the inputs");
+    return kk_cli_report(NULL, &err);
+}
+
+/* A report this tool wrote (and so may replace): it starts as
+ * kb_write_report starts one. */
+static int is_old_report(const char *path)
+{
+    static const char start[] = "{\n  \"version\": 1,\n  \"tool\": \"keybatch\",";
+    char head[sizeof start];
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    ssize_t n = -1;
+
+    if (fd < 0)
+        return 0;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        n = read(fd, head, sizeof head - 1);
+    close(fd);
+    return n == (ssize_t)(sizeof start - 1) && memcmp(head, start, sizeof start - 1) == 0;
 }
 
 /* ---- the run */
@@ -394,14 +482,26 @@ static int batch(struct kb_options *b)
         status = kk_cli_report(NULL, &err);
         goto out;
     }
+    /* A rerun replaces the report an earlier run wrote, and nothing else. */
     if (b->report != NULL && !b->force && kk_path_exists(b->report)) {
-        kk_fail(&err, KK_ERR_EXISTS, "already exists");
-        kk_hint(&err, "use --force to replace it");
-        status = kk_cli_report(b->report, &err);
-        goto out;
+        if (is_old_report(b->report)) {
+            b->report_replace = 1;
+        } else {
+            kk_fail(&err, KK_ERR_EXISTS, "already exists and is not a keybatch report");
+            kk_hint(&err, "choose another --report file, or use --force to replace it");
+            status = kk_cli_report(b->report, &err);
+            goto out;
+        }
     }
     if ((rc = candidates(b, &err)) != KK_OK || (rc = probe_settings(b, &err)) != KK_OK) {
         status = kk_cli_report(NULL, &err);
+        goto out;
+    }
+    char *out_abs = resolve_maybe(b->outdir);
+    int inside = outdir_in_input(b, out_abs);
+    free(out_abs);
+    if (inside) {
+        status = refuse_outdir(b, inside);
         goto out;
     }
     if ((rc = prepare_outdir(b, &err)) != KK_OK) {
@@ -410,13 +510,10 @@ static int batch(struct kb_options *b)
         status = kk_cli_report(NULL, &err);
         goto out;
     }
+    /* Again now that it exists: a path through ".." resolves only now. */
     out_real = realpath(b->outdir, NULL);
-    int same = outdir_is_input(b, out_real);
-    if (same) {
-        kk_fail(&err, KK_ERR_USAGE, "-o %s is the input directory %s; the converted "
-                "keys would mix with their inputs", b->outdir, b->inputs[same - 1]);
-        kk_hint(&err, "choose a new directory, which may lie inside the inputs");
-        status = kk_cli_report(NULL, &err);
+    if ((inside = outdir_in_input(b, out_real)) != 0) {
+        status = refuse_outdir(b, inside);
         goto out;
     }
     const struct kk_walk_opts wo = {.skip_dir = out_real};

@@ -16,6 +16,7 @@
 struct kb_options {
     const char *outdir, *to, *report, *passin_list;
     int force, quiet, dry_run, no_encrypt;
+    int report_replace;               /* --report names an earlier run's report */
     unsigned jobs;
     struct kk_limits lim;
     struct kk_cli_encode enc;

@@ -204,6 +204,31 @@ static int read_walked(const struct kk_walk_entry *in, const struct kk_limits *l
     return rc;
 }
 
+/* Whether the first bytes of a file too big to read whole look like any
+ * format keykit reads (its sniffers look only at the start). */
+static int starts_like_key(const struct kk_walk_entry *in)
+{
+    uint8_t head[4096];
+    ssize_t n;
+    int fd;
+
+    do
+        fd = open(in->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0)
+        return 1;
+    do
+        n = read(fd, head, sizeof head);
+    while (n < 0 && errno == EINTR);
+    close(fd);
+    if (n < 0)
+        return 1;
+    /* gzip: what it holds is unknown without inflating it. */
+    if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b)
+        return 1;
+    return kk_format_detect(head, (size_t)n) != NULL;
+}
+
 static void set_status(struct kb_item *it, enum kb_status st, struct kk_error *err)
 {
     it->status = st;
@@ -264,6 +289,12 @@ static void convert_file(struct kb_conf *c, struct kb_item *it, struct kk_error 
     kk_buf_init(&priv, 0);
     kk_buf_init(&pub, 0);
     if ((rc = read_walked(it->in, &c->lim, &in, err)) != KK_OK) {
+        /* Too big to be read whole: a stray image or archive is skipped
+         * like any file that is not a key; what starts like a key fails. */
+        if (rc == KK_ERR_TOO_BIG && !starts_like_key(it->in)) {
+            skip(it, err, KK_ERR_FORMAT, "not a key in any format keykit reads", NULL);
+            goto out;
+        }
         set_status(it, KB_FAILED, err);
         goto out;
     }
@@ -364,6 +395,12 @@ void kb_convert(struct kb_conf *c, struct kb_item *it)
 
     switch (it->in->kind) {
     case KK_WALK_FILE:
+        if (it->same_as != NULL) {
+            char why[KK_MSG_MAX];
+            snprintf(why, sizeof why, "the same file as %s, converted once", it->same_as->in->path);
+            skip(it, &err, KK_ERR_EXISTS, why, NULL);
+            break;
+        }
         convert_file(c, it, &err);
         break;
     case KK_WALK_ERROR:

@@ -42,6 +42,7 @@ struct kb_conf {
 
 struct kb_item {
     const struct kk_walk_entry *in;
+    const struct kb_item *same_as;   /* the same file, listed earlier (converted once) */
     char *out_dir;                /* where the outputs go (NULL: none planned) */
     char *out[KB_OUTPUTS];
 

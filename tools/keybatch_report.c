@@ -86,7 +86,7 @@ int kb_write_report(const struct kb_run *r, struct kk_error *err)
         rc = kk_fail(err, KK_ERR_NOMEM, "cannot build the report");
     else
         rc = kk_write_file(r->b->report, out.data, out.len, 0644,
-                           r->b->force ? KK_WRITE_FORCE : 0, err);
+                           r->b->force || r->b->report_replace ? KK_WRITE_FORCE : 0, err);
     if (rc == KK_ERR_EXISTS)
         kk_hint(err, "use --force to replace it");
     kk_buf_free(&out);

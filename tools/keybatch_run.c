@@ -37,6 +37,64 @@ static void job(void *ctx, size_t i)
     kb_convert(&r->conf, &r->items[i]);
 }
 
+struct named {
+    char *where;              /* the directory entry: its directory resolved, its name */
+    struct kb_item *it;
+};
+
+static int by_where(const void *a, const void *b)
+{
+    const struct named *x = a, *y = b;
+    int c = strcmp(x->where, y->where);
+    return c != 0 ? c : x->it < y->it ? -1 : x->it > y->it;
+}
+
+/* The directory entry a path names, with its directory resolved but not
+ * the entry itself: a symbolic link and its target stay two entries. */
+static char *entry_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash != NULL ? slash + 1 : path;
+    char *dir = slash == NULL ? strdup(".") : slash == path ? strdup("/")
+                                                            : strndup(path, (size_t)(slash - path));
+    char *real = dir != NULL ? realpath(dir, NULL) : NULL;
+    char *out = NULL;
+
+    if (real != NULL && (out = malloc(strlen(real) + strlen(base) + 2)) != NULL)
+        sprintf(out, "%s/%s", real, base);
+    free(dir);
+    free(real);
+    return out;
+}
+
+/* The same directory entry reached twice (named twice, or through
+ * overlapping inputs) is converted once, under its first name; later
+ * ones are skipped.  Other names of a file (links) are converted each. */
+static int mark_same_files(struct kb_run *r, struct kk_error *err)
+{
+    struct named *v = calloc(r->n != 0 ? r->n : 1, sizeof *v);
+    size_t m = 0;
+    int rc = KK_OK;
+
+    if (v == NULL)
+        return kk_fail(err, KK_ERR_NOMEM, NULL);
+    for (size_t i = 0; i < r->n; i++) {
+        if (r->items[i].in->kind != KK_WALK_FILE)
+            continue;
+        /* Unresolvable: the read will fail and say why. */
+        if ((v[m].where = entry_of(r->items[i].in->path)) != NULL)
+            v[m++].it = &r->items[i];
+    }
+    qsort(v, m, sizeof *v, by_where);
+    for (size_t k = 1; k < m; k++)
+        if (strcmp(v[k].where, v[k - 1].where) == 0)
+            v[k].it->same_as = v[k - 1].it->same_as != NULL ? v[k - 1].it->same_as : v[k - 1].it;
+    for (size_t k = 0; k < m; k++)
+        free(v[k].where);
+    free(v);
+    return rc;
+}
+
 /* Plans every item's outputs and finds, for each output, the earlier
  * items that would write the same path. */
 int kb_plan(struct kb_run *r, struct kk_error *err)
@@ -80,7 +138,7 @@ int kb_plan(struct kb_run *r, struct kk_error *err)
             r->prev[pairs[k].id] = pairs[k - 1].id;
     free(pairs);
     qsort(r->inputs, r->ninputs, sizeof *r->inputs, by_ident);
-    return KK_OK;
+    return mark_same_files(r, err);
 }
 
 /* An earlier item that has claimed one of its outputs, or NULL. */

@@ -187,8 +187,8 @@ expect_err "keybatch: --passin-list: nosuch.txt: cannot open: No such file or di
     "a list that cannot be read"
 run keybatch -o legacy legacy
 expect_rc 2 "-o is the input directory"
-expect_err "keybatch: -o legacy is the input directory legacy; the converted keys would mix with their inputs
-keybatch: hint: choose a new directory, which may lie inside the inputs
+expect_err "keybatch: -o legacy lies inside the input directory legacy; the converted keys would mix with their inputs
+keybatch: hint: choose an output directory outside the inputs
 $TRY" "-o is the input directory"
 expect_no_file out "usage errors make no directory"
 
@@ -215,8 +215,8 @@ fi
 : >taken.json
 run keybatch -o out --report taken.json legacy
 expect_rc 3 "the report exists"
-expect_err "keybatch: taken.json: already exists
-keybatch: hint: use --force to replace it" "the report exists"
+expect_err "keybatch: taken.json: already exists and is not a keybatch report
+keybatch: hint: choose another --report file, or use --force to replace it" "the report exists"
 expect_no_file out "nothing made when the report exists"
 expect_eq "$(tree_sha legacy)" "$INPUTS" "inputs unchanged by refused runs"
 
@@ -295,7 +295,8 @@ expect_eq "$F_ALICE" "$(ssh-keygen -lf <(puttygen "legacy/team a/alice.ppk" -O p
 # ---- a rerun converts nothing and changes nothing
 OUTPUTS=$(tree_sha out)
 REPORT1=$(report r.json)
-run keybatch --to openssh -o out --passin-list passes.txt legacy
+# The same command as the first run: its report is replaced by this run's.
+run keybatch --to openssh -o out --passin-list passes.txt --report r.json legacy
 expect_rc 1 "rerun: the same failures"
 expect_out "" "rerun: nothing converted"
 expect_err "keybatch: legacy/README.txt: skipped: not a key in any format keykit reads
@@ -317,6 +318,8 @@ keybatch: hint: add its passphrase to the --passin-list file; if it is there, th
 keybatch: 14 files: 0 converted, 11 skipped, 3 failed" "rerun: every key skipped, the hint said once"
 expect_eq "$(tree_sha out)" "$OUTPUTS" "rerun: no output changed"
 expect_eq "$(tree_sha legacy)" "$INPUTS" "rerun: inputs unchanged"
+expect_eq "$(report r.json | tail -n 1)" "summary|14|0|11|3" "rerun: the report is this run's"
+expect_eq "$(report r.json | grep -c '|converted|')" 0 "rerun: the report lists nothing converted"
 # Skipped before any passphrase is tried: no passphrase needed at all.
 run keybatch -o out legacy
 expect_rc 1 "rerun without passphrases"
@@ -446,23 +449,32 @@ run keybatch -o dupout dup
 expect_err_has "keybatch: dup/k.ppk: dupout/k is also the output of dup/k.pem; not written" \
     "collision: a rerun still says so"
 # The same file named twice.
-run keybatch -o twice legacy/plain.ppk legacy/plain.ppk
-expect_rc 1 "the same input twice"
-expect_err_has "keybatch: legacy/plain.ppk: twice/plain is also the output of legacy/plain.ppk; not written" \
-    "the same input twice"
+run keybatch -o twice legacy/plain.ppk ./legacy/plain.ppk
+expect_rc 0 "the same input twice"
+expect_out "legacy/plain.ppk -> twice/plain" "the same input twice: converted once"
+expect_err "keybatch: ./legacy/plain.ppk: skipped: the same file as legacy/plain.ppk, converted once
+keybatch: 2 files: 1 converted, 1 skipped, 0 failed" "the same input twice: the second is skipped"
+# Overlapping inputs: the keys under both are converted once.
+run keybatch -q -o overlap --passin-list passes.txt "legacy/team a" "legacy/team a/nested"
+expect_err_has "keybatch: legacy/team a/nested/deep/carol.ppk: skipped: the same file as legacy/team a/nested/deep/carol.ppk, converted once" \
+    "overlapping inputs: converted once"
+expect_no_file overlap/deep "overlapping inputs: no second copy"
 
-# ---- -o inside the input tree: never read back as input
+# ---- -o inside an input directory: refused, even where it exists and
+# holds keys (they would be neither converted nor reported, and --force
+# could replace an input)
 cp -r legacy inner
+mkdir -p inner/converted && cp legacy/plain.ppk inner/converted/old.ppk
 INNER=$(tree_sha inner)
-run keybatch -q -o inner/converted --passin-list passes.txt --report inner.json inner
-expect_rc 1 "-o inside the tree"
-expect_err_has "keybatch: 14 files: 7 converted, 4 skipped, 3 failed" "-o inside the tree"
-run keybatch -q -o inner/converted --passin-list passes.txt --report inner2.json inner
-expect_err_has "keybatch: 14 files: 0 converted, 11 skipped, 3 failed" \
-    "-o inside the tree: the rerun does not read the outputs"
-expect_eq "$(report inner2.json | cut -d'|' -f1 | grep -c converted/)" 0 \
-    "-o inside the tree: not in the report"
-expect_eq "$(tree_sha inner | grep -v ' inner/converted/')" "$INNER" "-o inside the tree: inputs unchanged"
+for o in inner/converted inner/new "inner/team a" inner/../inner/x; do
+    run keybatch --force -o "$o" --passin-list passes.txt inner
+    expect_rc 2 "-o $o inside the input"
+    expect_err "keybatch: -o $o lies inside the input directory inner; the converted keys would mix with their inputs
+keybatch: hint: choose an output directory outside the inputs
+$TRY" "-o $o inside the input"
+done
+expect_no_file inner/new "-o inside the input: nothing made"
+expect_eq "$(tree_sha inner)" "$INNER" "-o inside the input: inputs unchanged"
 
 # ---- a file named directly, links inside the tree
 mkdir lk
@@ -550,6 +562,52 @@ for i in 1 2 3 4 5; do
 done
 expect_eq "$(grep -c ' -> ' sig.out)" "$(ls sout | grep -vc '\.pub$')" "interrupted: what is listed is written"
 
+# Killed outright (SIGKILL, a crash): the keys being written have no name
+# until their commit, so nothing half-written and no temp file is left.
+keybatch -j 2 -o kout --passin file:pw.alpha slow >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 200); do [ -e kout/k1.pub ] && break; sleep 0.05; done
+kill -KILL $pid
+wait $pid
+expect_eq "$?" 137 "SIGKILL: killed"
+no_temp kout "SIGKILL"
+for k in kout/k*; do
+    case $k in *.pub) continue ;; esac
+    check_key "$k" alpha "$(publine "$k.pub")" "SIGKILL: $k whole, with its .pub"
+done
+
+# ---- --force with a directory in the way of one output: the pair fails
+# whole, the old key stays
+mkdir fdir
+cp legacy/plain.ppk fdir/p.ppk
+keybatch -q -o fout fdir >/dev/null 2>&1
+OLD=$(sha256sum <fout/p)
+rm fout/p.pub && mkdir fout/p.pub
+run keybatch --force -o fout fdir
+expect_rc 1 "--force, a directory in the way"
+expect_err "keybatch: fdir/p.ppk: cannot create fout/p.pub: Is a directory
+keybatch: 1 file: 0 converted, 0 skipped, 1 failed" "--force, a directory in the way: said"
+expect_eq "$(sha256sum <fout/p)" "$OLD" "--force, a directory in the way: the old key kept"
+no_temp fout "--force, a directory in the way"
+
+# ---- a stray file larger than the input cap is skipped like any
+# non-key; a key that large fails
+mkdir bigdir
+cp legacy/plain.ppk bigdir/k.ppk
+{ printf '\211PNG\r\n\032\n'; head -c 1100000 /dev/zero; } >bigdir/photo.png
+{ cat legacy/plain.ppk; head -c 1100000 /dev/zero | tr '\0' 'A'; } >bigdir/huge.ppk
+run keybatch -o bigout bigdir
+expect_rc 1 "large files"
+expect_err "keybatch: bigdir/huge.ppk: input is larger than 1048576 bytes
+keybatch: hint: raise the limit with --max-input-size
+keybatch: bigdir/photo.png: skipped: not a key in any format keykit reads
+keybatch: 3 files: 1 converted, 1 skipped, 1 failed" "large files: the image skipped, the key failed"
+
+# ---- a passphrase list saved with a byte-order mark (Notepad)
+printf '\xef\xbb\xbfalpha\r\n' >bom.txt
+run keybatch -o bomout --passin-list bom.txt "legacy/team a/alice.ppk"
+expect_rc 0 "a list with a BOM"
+check_key bomout/alice alpha "${REF[legacy/team a/alice.ppk]}" "a list with a BOM: alpha opened alice"
 
 # ---- stdout closed early (keybatch | head): the run stops as for Ctrl-C;
 # the keys staged ahead of the commits are committed or removed, never left
