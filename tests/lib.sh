@@ -55,12 +55,15 @@ expect_mode() {
     local m; m=$(stat -c %a "$1" 2>/dev/null)
     expect_eq "$m" "$2" "$3 (mode of $1)"
 }
-# need TOOL: skip the whole script (ctest exit 77 is not used; we report) if absent.
+# need TOOL: skip the whole script if absent: exit 77, which ctest shows
+# as skipped (SKIP_RETURN_CODE), never as passed.
 need() {
     if ! command -v "$1" >/dev/null 2>&1; then
-        echo "SKIP: $1 not installed" >&2; exit 0
+        echo "SKIP: $1 not installed" >&2; exit 77
     fi
 }
+# The version, from the one place it is set (CMakeLists.txt's project()).
+KK_VERSION=$(sed -nE 's/^project\(keykit VERSION ([0-9.]+)[ )].*/\1/p' "${KK_SRC:-.}/CMakeLists.txt")
 # finish: prints the tally in the plain form CI reads and sets the exit status.
 finish() {
     echo "$KK_PASSES passed, $KK_FAILS failed"

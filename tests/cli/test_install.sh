@@ -71,6 +71,10 @@ run pkg-config --modversion keykit
 expect_eq "$OUT" "$version" "pkg-config --modversion keykit"
 incdir=$(pkg-config --variable=includedir keykit)
 expect_eq "$(cd "$incdir" && pwd -P)" "$(cd "$prefix/include" && pwd -P)" "includedir is the scratch prefix's"
+# A machine with keykit's package and none of the -dev packages: keykit.pc
+# must not need their .pc files (no system .pc is visible here).
+run env PKG_CONFIG_LIBDIR="$libdir/pkgconfig" PKG_CONFIG_PATH= pkg-config --cflags --libs keykit
+expect_rc 0 "pkg-config --cflags --libs keykit with no other .pc file"
 static_libs=$(pkg-config --static --libs keykit)
 for l in -lkeykit -lcrypto -lz -largon2 -lgmp -pthread; do
     case " $static_libs " in *" $l "*) kk_pass ;; *) kk_fail "pkg-config --static --libs lacks $l: $static_libs" ;; esac

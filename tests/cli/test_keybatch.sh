@@ -115,7 +115,7 @@ expect_out_has "Usage: keybatch [OPTIONS] -o DIR INPUT..." "--help"
 expect_out_has "--passin-list FILE" "--help lists --passin-list"
 expect_err "" "--help prints nothing on stderr"
 run keybatch -V
-expect_out "keybatch (keykit) 0.1.0" "-V"
+expect_out "keybatch (keykit) $KK_VERSION" "-V"
 
 # ---- usage errors: exit 2, nothing made
 run keybatch legacy

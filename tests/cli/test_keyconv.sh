@@ -16,9 +16,9 @@ run keyconv -h
 expect_rc 0 "-h"
 run keyconv --version
 expect_rc 0 "--version"
-expect_out "keyconv (keykit) 0.1.0" "--version"
+expect_out "keyconv (keykit) $KK_VERSION" "--version"
 run keyconv -V
-expect_out "keyconv (keykit) 0.1.0" "-V"
+expect_out "keyconv (keykit) $KK_VERSION" "-V"
 
 # ---- usage errors: exit 2, one message and the pointer to --help
 sshkey ed25519 "" ed ""  "ed@test"

@@ -15,9 +15,9 @@ expect_out_has "Usage: keygen [OPTIONS]" "--help"
 expect_err "" "--help prints nothing on stderr"
 run keygen --version
 expect_rc 0 "--version"
-expect_out "keygen (keykit) 0.1.0" "--version"
+expect_out "keygen (keykit) $KK_VERSION" "--version"
 run keygen -V
-expect_out "keygen (keykit) 0.1.0" "-V"
+expect_out "keygen (keykit) $KK_VERSION" "-V"
 
 # check_pair PATH TYPE LABEL DESC: PATH/PATH.pub are a good pair of TYPE
 # (ssh name), keygen's stdout ($OUT) is what ssh-keygen would print, and
