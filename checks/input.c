@@ -248,8 +248,10 @@ static void rfc4716_single(struct kc_ctx *c, const uint8_t *in, size_t len,
     size_t n = 0;
 
     kk_buf_init(&line, 0);
-    if (rfc4716(c, in, len, line_of(in, at), 0, "an RFC 4716 'SSH2 PUBLIC KEY' "
-                "block where a one-line OpenSSH key is expected", &line, &n) &&
+    /* Read from its BEGIN line: text before the block is not the block's. */
+    long begin = line_of(in, at);
+    if (rfc4716(c, at, len - (size_t)(at - in), begin, begin - 1, "an RFC 4716 'SSH2 "
+                "PUBLIC KEY' block where a one-line OpenSSH key is expected", &line, &n) &&
         c->f->repairable)
         set_fixed(c, line.data, n);
     kk_buf_free(&line);
@@ -490,10 +492,13 @@ static void single(struct kc_ctx *c, const uint8_t *in, struct span_line *L,
             continue;
         }
         kc_keyline(c, in, l->ls, s, l->e, l->no);
+        /* A metadata line keeps its 'user:'. */
+        size_t keep = c->prof->metadata && t == 0 ? l->s : s;
         if (c->f->repairable && first == l->no)
-            set_fixed(c, in + s, l->e - s);
+            set_fixed(c, in + keep, l->e - keep);
     }
-    if (first == 0 && c->f->nfindings == 0)
+    /* No key at all: empty, whatever else was found (a BOM, CR LF). */
+    if (first == 0)
         add_error(c, "empty-file", 0, 0, "put the one-line public key in the file "
                   "(the .pub file ssh-keygen wrote)", "the file holds no key");
 }

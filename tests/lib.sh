@@ -34,6 +34,10 @@ expect_err() {
 expect_err_has() {
     case "$ERR" in *"$1"*) kk_pass ;; *) kk_fail "$2: stderr lacks '$1'"; echo "  got: $ERR" >&2 ;; esac
 }
+# expect_err_lacks TEXT DESC: stderr of the last run does not contain TEXT.
+expect_err_lacks() {
+    case "$ERR" in *"$1"*) kk_fail "$2: stderr has '$1'"; echo "  got: $ERR" >&2 ;; *) kk_pass ;; esac
+}
 # expect_out_has TEXT DESC
 expect_out_has() {
     case "$OUT" in *"$1"*) kk_pass ;; *) kk_fail "$2: stdout lacks '$1'"; echo "  got: $OUT" >&2 ;; esac

@@ -88,6 +88,7 @@ w('dsa.pub', line('ssh-dss', s(b'ssh-dss') + mp(p) + mp(prime(160)) + mp(2) + mp
 w('badcurve.pub', line('ecdsa-sha2-nistp256', s(b'ecdsa-sha2-nistp256') + s(b'nistp384') + s(b'\x04' + bytes(64)), 'x'))
 w('ed448len.pub', line('ssh-ed448', s(b'ssh-ed448') + s(bytes(56)), 'x'))
 w('huge.pub', line('ssh-rsa', rsa(random.getrandbits(16400) | (1 << 16399) | 1), 'x'))
+w('ed448.pub', line('ssh-ed448', s(b'ssh-ed448') + s(bytes(57)), 'x'))
 w('sked.pub', line('sk-ssh-ed25519@openssh.com', s(b'sk-ssh-ed25519@openssh.com') + s(bytes(range(32))) + s(b'ssh:'), 'sk'))
 EOF
 python3 mk.py 7 || { echo "fixture generation failed"; exit 1; }
@@ -139,6 +140,7 @@ chk 1 "offcurve.pub:1:21: error: the ECDSA public point is not on the nistp256 c
 chk 1 "edlen.pub:1:13: error: the Ed25519 key is 31 bytes long; it must be 32 [ed25519-length]" edlen.pub
 chk 1 "badcurve.pub:1:21: error: the blob names curve 'nistp384' for a nistp256 key [bad-blob]" badcurve.pub
 chk 1 "ed448len.pub:1:11: error: the Ed448 key is 56 bytes long; it must be 57 [ed448-length]" ed448len.pub
+chk 1 "ed448.pub:1:1: error: the default profile does not accept ssh-ed448 keys [profile-type]" ed448.pub
 chk 1 "huge.pub:1:9: error: RSA key of 16400 bits is larger than 16384 bits [rsa-too-large]" huge.pub
 chk 1 "rsa1024.pub:1:9: error: RSA key of 1024 bits is too small (at least 2048 bits are needed) [rsa-too-small]" rsa1024.pub
 chk 1 "expeven.pub:1:9: error: the RSA public exponent is even [rsa-exponent-even]" expeven.pub
@@ -388,6 +390,19 @@ expect_err_has "keycheck: roca.pub: not repaired: --fix repairs wrapped lines, C
 run keycheck --fix ed.pub
 expect_rc 0 "--fix on a good key"
 expect_out "$ED" "--fix prints a good key as it is"
+
+# --fix with a metadata profile keeps the user name.
+printf 'alice:%s\r\n' "$ED" > gcpfix.pub
+run keycheck --fix -p gcp gcpfix.pub
+expect_rc 0 "--fix -p gcp"
+expect_out "alice:$ED" "--fix -p gcp keeps 'alice:'"
+# An RFC 4716 block after other text is read from its BEGIN line.
+{ echo "the key for the router:"; cat r3.rfc; } > textblock.rfc
+chk 1 "textblock.rfc:2:1: error: an RFC 4716 'SSH2 PUBLIC KEY' block where a one-line OpenSSH key is expected [rfc4716-block]" textblock.rfc
+expect_err_lacks "cannot be read" "a block after text is read"
+# A file holding only a byte-order mark holds no key.
+printf '\xef\xbb\xbf' > bomonly.pub
+chk 1 "bomonly.pub: error: the file holds no key [empty-file]" bomonly.pub
 
 # --fix -a: the whole file, each repairable line repaired, options and
 # comments kept; lines it cannot repair are reported and left out.
