@@ -373,7 +373,7 @@ static void check_joined(struct kc_ctx *c, const uint8_t *in,
     size_t total = 0;
     for (size_t j = i; j <= i + n; j++)
         total += L[j].e - L[j].s;
-    uint8_t *buf = malloc(total + 1);
+    uint8_t *buf = malloc(total + 2);
     if (buf == NULL) {
         c->nomem = 1;
         return;
@@ -382,6 +382,10 @@ static void check_joined(struct kc_ctx *c, const uint8_t *in,
     for (size_t j = i; j <= i + n; j++) {
         memcpy(buf + o, in + L[j].s, L[j].e - L[j].s);
         o += L[j].e - L[j].s;
+        /* A line holding only the type was broken at its space (fold -s,
+         * mail clients): the space goes back between type and base64. */
+        if (j == i && word_end(in, L[j].s, L[j].e) == L[j].e)
+            buf[o++] = ' ';
     }
     char msg[KK_MSG_MAX];
     snprintf(msg, sizeof msg, "the key is wrapped over %zu lines (lines %ld-%ld)",
@@ -565,7 +569,9 @@ static size_t pieces(const uint8_t *in, const struct span_line *L, size_t nl,
 
     while (b0 < L[i].e && is_blank(in[b0]))
         b0++;
-    if (b0 == L[i].e || word_end(in, b0, L[i].e) != L[i].e)
+    /* The type alone on the line (broken at its space), or base64 to the
+     * end of the line; a comment after the base64 ends the key. */
+    if (b0 != L[i].e && word_end(in, b0, L[i].e) != L[i].e)
         return 0;
     for (size_t j = i + 1; j < nl; j++) {
         size_t w = word_end(in, L[j].s, L[j].e);
@@ -592,13 +598,16 @@ static int join_wrapped(struct kc_ctx *c, const uint8_t *in,
     size_t total = L[i].e - L[i].ls;
     for (size_t j = i + 1; j <= i + n; j++)
         total += L[j].e - L[j].s;
-    uint8_t *buf = malloc(total + 1);
+    uint8_t *buf = malloc(total + 2);
     if (buf == NULL) {
         c->nomem = 1;
         return 0;
     }
     size_t o = L[i].e - L[i].ls;
     memcpy(buf, in + L[i].ls, o);
+    /* The space a break after the type took (fold -s). */
+    if (word_end(in, key, L[i].e) == L[i].e)
+        buf[o++] = ' ';
     for (size_t j = i + 1; j <= i + n; j++) {
         memcpy(buf + o, in + L[j].s, L[j].e - L[j].s);
         o += L[j].e - L[j].s;

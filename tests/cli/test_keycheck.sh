@@ -391,6 +391,16 @@ run keycheck --fix ed.pub
 expect_rc 0 "--fix on a good key"
 expect_out "$ED" "--fix prints a good key as it is"
 
+# Wrapped at the space after the type (fold -s, mail clients): joined with
+# the space, in both modes.
+fold -s -w 70 r3.pub > folds.pub
+chk 1 "folds.pub:2:1: error: the key is wrapped over $(wc -l < folds.pub) lines (lines 1-$(wc -l < folds.pub)) [wrapped-key]" folds.pub
+run keycheck --fix folds.pub
+expect_out "$R3" "--fix joins a key folded at its space"
+chk 1 "folds.pub:2:1: error: the key is wrapped over $(wc -l < folds.pub) lines (lines 1-$(wc -l < folds.pub)) [wrapped-key]" -a folds.pub
+run keycheck --fix -a folds.pub
+expect_out "$R3" "--fix -a joins a key folded at its space"
+
 # --fix with a metadata profile keeps the user name.
 printf 'alice:%s\r\n' "$ED" > gcpfix.pub
 run keycheck --fix -p gcp gcpfix.pub
