@@ -615,8 +615,14 @@ int main(int argc, char **argv)
     }
     if (io_failed > status)
         status = io_failed;
-    if (fflush(stdout) != 0 && status == KK_EXIT_OK)
-        status = KK_EXIT_IO;
+    /* Output that could not be written is an I/O error whatever was found:
+     * a CI job must not read a truncated report as a verdict. */
+    if ((fflush(stdout) != 0 || ferror(stdout)) && status != KK_EXIT_USAGE) {
+        struct kk_error werr;
+        kk_error_clear(&werr);
+        kk_fail_errno(&werr, KK_ERR_IO, "cannot write the output");
+        status = kk_cli_report(NULL, &werr);
+    }
 out:
     for (size_t i = 0; i < nfiles; i++)
         kc_file_free(&files[i]);

@@ -488,6 +488,15 @@ expect_rc 1 "--fix -a never prints keys that share a prime"
 expect_out "" "--fix -a: shared primes left out"
 
 # ---- usage and I/O
+# Output that cannot be written: exit 3, findings or not.
+if [ -w /dev/full ]; then
+    for f in ed.pub rsa1024.pub; do
+        keycheck -f json "$f" >/dev/full 2>full.err; RC=$?
+        expect_rc 3 "stdout full, $f"
+        expect_eq "$(cat full.err)" "keycheck: cannot write the output: No space left on device" \
+            "stdout full, $f: said"
+    done
+fi
 run keycheck
 expect_rc 2 "no file"
 run keycheck --format xml ed.pub
