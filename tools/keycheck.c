@@ -247,6 +247,33 @@ static void print_json(const struct kc_file *files, size_t n, const char *profil
     printf("\n  ]\n}\n");
 }
 
+#define KK_PATH_URI_MAX 4096
+
+/* A file name as SARIF wants it: a URI reference, so bytes outside the
+ * unreserved set and '/' are percent-encoded, and an absolute path becomes
+ * a file:// URI (code scanning maps relative ones onto the repository). */
+static void sarif_uri(const char *name, char *out, size_t cap)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t o = 0;
+
+    if (name[0] == '/' && cap > 8) {
+        memcpy(out, "file://", 7);
+        o = 7;
+    }
+    for (const unsigned char *p = (const unsigned char *)name; *p != '\0' && o + 4 < cap; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~/", *p) != NULL) {
+            out[o++] = (char)*p;
+        } else {
+            out[o++] = '%';
+            out[o++] = hex[*p >> 4];
+            out[o++] = hex[*p & 15];
+        }
+    }
+    out[o] = '\0';
+}
+
 static void print_sarif(const struct kc_file *files, size_t n)
 {
     printf("{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
@@ -279,7 +306,9 @@ static void print_sarif(const struct kc_file *files, size_t n)
             json_str(text);
             printf("}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": "
                    "{\"uri\": ");
-            json_str(strcmp(f->name, "(stdin)") == 0 ? "stdin" : f->name);
+            char uri[3 * KK_PATH_URI_MAX + 16];
+            sarif_uri(strcmp(f->name, "(stdin)") == 0 ? "stdin" : f->name, uri, sizeof uri);
+            json_str(uri);
             printf("}");
             if (fd->line > 0) {
                 printf(", \"region\": {\"startLine\": %ld", fd->line);

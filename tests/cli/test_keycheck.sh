@@ -353,7 +353,16 @@ assert d["version"]=="2.1.0"; ids={x["id"] for x in r["tool"]["driver"]["rules"]
 res=r["results"]; assert len(res)>=4
 assert all(x["ruleId"] in ids and r["tool"]["driver"]["rules"][x["ruleIndex"]]["id"]==x["ruleId"] for x in res)
 b=[x for x in res if x["ruleId"]=="bad-base64"][0]["locations"][0]["physicalLocation"]
-assert b["region"]=={"startLine":1,"startColumn":33}, b'
+assert b["region"]=={"startLine":1,"startColumn":33}, b
+assert b["artifactLocation"]["uri"]=="badb64.pub", b'
+# SARIF locations are URI references: percent-encoded, file:// when absolute.
+cp badb64.pub 'k é%.pub'
+run keycheck --format sarif 'k é%.pub' "$PWD/badb64.pub"
+printf '%s' "$OUT" > uri.sarif
+expect_eq "$(python3 -c '
+import json; d=json.load(open("uri.sarif"))
+print(" ".join(sorted({x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for x in d["runs"][0]["results"]})))')" \
+    "file://$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$PWD")/badb64.pub k%20%C3%A9%25.pub" "sarif uris"
 run keycheck --format github badb64.pub
 expect_out "::error file=badb64.pub,line=1,col=33,title=bad-base64::invalid base64 character '!' (fix: the key was damaged when copied: copy the whole line again from the original .pub file)" "github workflow command"
 cp badb64.pub 'a,b:c%.pub'
