@@ -141,7 +141,9 @@ static void add(struct kc_ctx *c, const char *id, long line, long col,
                    "from the original .pub file"
 #define FIX_NEWKEY KC_FIX_NEWKEY
 
-/* An mpint's magnitude; 0 on a negative or non-minimal encoding. */
+/* An mpint's magnitude; 0 on a negative one.  Extra leading zero bytes
+ * are skipped, not refused: sshd and ssh-keygen accept them, so a key
+ * written that way deploys. */
 static int mpint_mag(struct kk_span s, struct kk_span *mag)
 {
     *mag = s;
@@ -149,9 +151,7 @@ static int mpint_mag(struct kk_span s, struct kk_span *mag)
         return 1;
     if (s.ptr[0] & 0x80)
         return 0;
-    if (s.ptr[0] == 0) {
-        if (s.len == 1 || !(s.ptr[1] & 0x80))
-            return 0;
+    while (mag->len > 0 && mag->ptr[0] == 0) {
         mag->ptr++;
         mag->len--;
     }
@@ -321,7 +321,7 @@ static int parse_fields(struct kc_ctx *c, struct parse *p, const struct ktype *t
             return 0;
         if (!mpint_mag(a, &m1) || !mpint_mag(b, &m2)) {
             add(c, "bad-blob", line, col, FIX_RECOPY,
-                "the RSA exponent or modulus is negative or not minimally encoded");
+                "the RSA exponent or modulus is negative");
             return -1;
         }
         k->n_off = (size_t)(m2.ptr - p->r.data);

@@ -76,6 +76,8 @@ w('exp1.pub', line('ssh-rsa', rsa(good, 1), 'e'))
 w('modeven.pub', line('ssh-rsa', rsa(good - 1), 'n'))
 w('rsa1024.pub', line('ssh-rsa', rsa(prime(512) * prime(512)), 'small'))
 w('rsa4096.pub', line('ssh-rsa', rsa(prime(2048) * prime(2048)), 'big'))
+# The exponent with an extra zero byte: ssh-keygen -l and sshd take it.
+w('exp00.pub', line('ssh-rsa', s(b'ssh-rsa') + s(b'\0\x01\0\x01') + mp(prime(1536) * prime(1536)), 'x'))
 w('rsa3072.pub', line('ssh-rsa', rsa(prime(1536) * prime(1536)), 'mid'))
 w('truncated.pub', line('ssh-rsa', rsa(good)[:100], 'cut'))
 w('trailing.pub', line('ssh-rsa', rsa(good) + b'\0\0\0', 'extra'))
@@ -95,8 +97,9 @@ python3 mk.py 7 || { echo "fixture generation failed"; exit 1; }
 ED=$(cat ed.pub) EC=$(cat ec.pub) R3=$(cat r3.pub)
 
 # ---- good keys
-run keycheck ed.pub ec.pub r3.pub rsa4096.pub skecdsa.pub sked.pub
+run keycheck ed.pub ec.pub r3.pub rsa4096.pub skecdsa.pub sked.pub exp00.pub
 expect_ok "good keys pass"
+expect_true "ssh-keygen reads the exponent with a leading zero too" ssh-keygen -lf exp00.pub
 
 # ---- file-level breakages
 : > empty.pub
