@@ -700,6 +700,16 @@ static void authorized(struct kc_ctx *c, const uint8_t *in, size_t len,
 
     for (size_t i = 0; i < nl; i++) {
         struct span_line *l = &L[i];
+        /* A key appended from a file saved with a byte-order mark brings
+         * the mark along into the middle of this one. */
+        if (l->e - l->s >= 3 && memcmp(in + l->s, "\xEF\xBB\xBF", 3) == 0) {
+            add_fixable(c, "bom", l->no, kc_col(l->ls, l->s), "remove the byte-order "
+                        "mark from the line" FIX_HINT, "the line starts with a UTF-8 "
+                        "byte-order mark (appended from a file saved with one)");
+            l->s += 3;
+            while (l->s < l->e && is_blank(in[l->s]))
+                l->s++;
+        }
         if (l->s == l->e || in[l->s] == '#')
             record(c, l->no, l->no, in + l->s, l->e - l->s, 0);
         else if (line_is(in, l, BEGIN_SSH2))

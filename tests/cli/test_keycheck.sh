@@ -413,6 +413,14 @@ chk 1 "folds.pub:2:1: error: the key is wrapped over $(wc -l < folds.pub) lines 
 run keycheck --fix -a folds.pub
 expect_out "$R3" "--fix -a joins a key folded at its space"
 
+# A key appended from a file saved with a BOM: the mark mid-file is named
+# and repaired.
+{ echo "$ED"; printf '\xef\xbb\xbf%s\n' "$R3"; } > midbom.ak
+chk 1 "midbom.ak:2:1: error: the line starts with a UTF-8 byte-order mark (appended from a file saved with one) [bom]" -a midbom.ak
+run keycheck --fix -a midbom.ak
+expect_out "$ED
+$R3" "--fix -a drops a BOM mid-file"
+
 # --fix with a metadata profile keeps the user name.
 printf 'alice:%s\r\n' "$ED" > gcpfix.pub
 run keycheck --fix -p gcp gcpfix.pub
