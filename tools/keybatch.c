@@ -79,7 +79,7 @@ static void usage(void)
            "                          encryption of the outputs, as keyconv's\n"
            "  --force                 replace outputs that exist\n"
            "  --dry-run               decide and report everything, write nothing\n"
-           "  --report FILE           write a JSON report (replaced only with --force)\n"
+           "  --report FILE           write a JSON report (replaces an earlier one)\n"
            "  -j, --jobs N            keys converted at once (default: the CPUs online)\n"
            "  -q, --quiet             do not list converted keys, no progress bar\n"
            "\n"
