@@ -248,7 +248,23 @@ static void rfc4716_single(struct kc_ctx *c, const uint8_t *in, size_t len,
     size_t n = 0;
 
     kk_buf_init(&line, 0);
-    /* Read from its BEGIN line: text before the block is not the block's. */
+    /* Read from its BEGIN line.  What comes before it may be blank lines
+     * and comments; anything else is another key or stray text, which
+     * --fix must not silently drop. */
+    for (const uint8_t *p = in; p < at;) {
+        const uint8_t *nl = memchr(p, '\n', (size_t)(at - p));
+        const uint8_t *e = nl != NULL ? nl : at;
+        const uint8_t *q = p;
+        while (q < e && (is_blank(*q) || *q == '\r'))
+            q++;
+        if (q < e && *q != '#') {
+            add_error(c, "multiple-keys", line_of(in, q), 1, "keep one key per file, "
+                      "or check the file with --authorized-keys", "text before the "
+                      "SSH2 PUBLIC KEY block: one key per file is expected");
+            break;
+        }
+        p = nl != NULL ? nl + 1 : at;
+    }
     long begin = line_of(in, at);
     if (rfc4716(c, at, len - (size_t)(at - in), begin, begin - 1, "an RFC 4716 'SSH2 "
                 "PUBLIC KEY' block where a one-line OpenSSH key is expected", &line, &n) &&
@@ -548,7 +564,8 @@ static size_t block(struct kc_ctx *c, const uint8_t *in, size_t len,
     if (end < len && in[end] == '\n')
         end++;
     kk_buf_init(&line, 0);
-    int ok = rfc4716(c, in + L[i].ls, end - L[i].ls, L[i].no, L[i].no - 1,
+    /* From the BEGIN text: a byte-order mark before it is reported apart. */
+    int ok = rfc4716(c, in + L[i].s, end - L[i].s, L[i].no, L[i].no - 1,
                      "an RFC 4716 'SSH2 PUBLIC KEY' block where one-line keys "
                      "are expected", &line, &n);
     if (c->opts->mode == KC_MODE_METADATA)

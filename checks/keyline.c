@@ -141,9 +141,13 @@ static void add(struct kc_ctx *c, const char *id, long line, long col,
                    "from the original .pub file"
 #define FIX_NEWKEY KC_FIX_NEWKEY
 
-/* An mpint's magnitude; 0 on a negative one.  Extra leading zero bytes
- * are skipped, not refused: sshd and ssh-keygen accept them, so a key
- * written that way deploys. */
+/* sshd reads an mpint of at most this many bytes (OpenSSH's
+ * SSHBUF_MAX_BIGNUM + 1 for the sign byte), leading zeros included. */
+#define SSHD_MPINT_MAX 2049
+
+/* An mpint's magnitude; 0 on a negative one or one longer than sshd reads.
+ * Extra leading zero bytes within that length are skipped, not refused:
+ * sshd and ssh-keygen accept them, so a key written that way deploys. */
 static int mpint_mag(struct kk_span s, struct kk_span *mag)
 {
     *mag = s;
@@ -155,7 +159,9 @@ static int mpint_mag(struct kk_span s, struct kk_span *mag)
         mag->ptr++;
         mag->len--;
     }
-    return 1;
+    /* Padding past the limit; a number that large in itself is left to
+     * the size checks, which say so better. */
+    return s.len <= SSHD_MPINT_MAX || mag->len >= SSHD_MPINT_MAX;
 }
 
 static int bitlen(struct kk_span m)
@@ -321,7 +327,7 @@ static int parse_fields(struct kc_ctx *c, struct parse *p, const struct ktype *t
             return 0;
         if (!mpint_mag(a, &m1) || !mpint_mag(b, &m2)) {
             add(c, "bad-blob", line, col, FIX_RECOPY,
-                "the RSA exponent or modulus is negative");
+                "the RSA exponent or modulus is negative, or longer than sshd reads");
             return -1;
         }
         k->n_off = (size_t)(m2.ptr - p->r.data);

@@ -507,14 +507,49 @@ static int name_for_rename(struct staged *f, const char *path)
     return link_temp(proc, 1, path, &f->tmp);
 }
 
+/* Keeps the file at path under a new temp name beside it, *kept.  A hard
+ * link leaves path in place; where there are none, the file is moved
+ * (*moved: path is absent until it is put back or replaced). */
+static int keep_old(const char *path, char **kept, int *moved)
+{
+    *moved = 0;
+    if (link_temp(path, 0, path, kept) == 0)
+        return 0;
+    if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS && errno != EMLINK)
+        return -1;
+    char *name = temp_pattern(path);
+    if (name == NULL)
+        return -1;
+    int fd = mkstemp(name);
+    if (fd < 0) {
+        free(name);
+        return -1;
+    }
+    close(fd);
+    /* rename() replaces the empty file just made: the name is ours. */
+    if (rename(path, name) != 0) {
+        int e = errno;
+        unlink(name);
+        free(name);
+        errno = e;
+        return -1;
+    }
+    *kept = name;
+    *moved = 1;
+    return 0;
+}
+
 /* --force: puts every staged file at its path, replacing what is there,
- * all or nothing.  A directory in the way fails before anything changes;
- * each file replaced is kept under a temp name until all are in place, and
- * put back if one rename fails. */
+ * all or nothing.  A directory in the way fails before anything changes.
+ * Each file to be replaced is kept under a temp name first (a failure to
+ * keep one also fails before anything changes); if a rename then fails,
+ * the files already replaced are put back.  A file that cannot be put back
+ * stays under its temp name, which the error names: never deleted. */
 static int replace_all(struct staged *f, char *const *path, size_t n,
                        const char *const *shown, struct kk_error *err)
 {
     char *old[KK_WRITESET_MAX] = {NULL};
+    int moved[KK_WRITESET_MAX] = {0}, lost[KK_WRITESET_MAX] = {0};
     size_t done = 0;
     int rc = KK_OK;
 
@@ -525,16 +560,13 @@ static int replace_all(struct staged *f, char *const *path, size_t n,
             return io_fail(err, shown[i] != NULL ? "create" : "create file", shown[i]);
         }
     }
-    for (size_t i = 0; i < n; i++) {
-        if (name_for_rename(&f[i], path[i]) != 0) {
+    for (size_t i = 0; i < n && rc == KK_OK; i++) {
+        if (name_for_rename(&f[i], path[i]) != 0)
             rc = io_fail(err, shown[i] != NULL ? "create" : "create file", shown[i]);
-            goto out;
-        }
-        /* Best effort: without hard links the old file cannot be kept. */
-        if (kk_path_exists(path[i]))
-            (void)link_temp(path[i], 0, path[i], &old[i]);
+        else if (kk_path_exists(path[i]) && keep_old(path[i], &old[i], &moved[i]) != 0)
+            rc = io_fail(err, "keep the file to be replaced,", path[i]);
     }
-    for (; done < n; done++) {
+    for (; rc == KK_OK && done < n; done++) {
         if (rename(f[done].tmp, path[done]) != 0) {
             rc = io_fail(err, shown[done] != NULL ? "create" : "create file", shown[done]);
             break;
@@ -543,19 +575,29 @@ static int replace_all(struct staged *f, char *const *path, size_t n,
         f[done].tmp = NULL;
     }
     if (rc != KK_OK) {
-        for (size_t i = 0; i < done; i++) {
-            if (old[i] != NULL && rename(old[i], path[i]) == 0) {
+        /* Put back what was replaced or moved aside; remove what is new. */
+        for (size_t i = 0; i < n; i++) {
+            if (i >= done && !moved[i])
+                continue;            /* untouched: the old file is still there */
+            if (old[i] == NULL) {
+                unlink(path[i]);     /* there was none */
+            } else if (rename(old[i], path[i]) == 0) {
                 free(old[i]);
                 old[i] = NULL;
-            } else if (old[i] == NULL) {
-                unlink(path[i]);
+            } else {
+                lost[i] = 1;
             }
         }
     }
-out:
     for (size_t i = 0; i < n; i++) {
-        if (old[i] != NULL)
+        if (lost[i]) {
+            char why[KK_MSG_MAX];
+            snprintf(why, sizeof why, "%s", err != NULL ? err->msg : "");
+            kk_fail(err, KK_ERR_IO, "%s; %s could not be put back: its old content is in %s",
+                    why, path[i], old[i]);
+        } else if (old[i] != NULL) {
             unlink(old[i]);
+        }
         free(old[i]);
     }
     return rc;

@@ -394,20 +394,47 @@ static char *resolve_maybe(const char *path)
         if ((real = realpath(head, NULL)) != NULL)
             break;
         char *slash = strrchr(head, '/');
-        if (slash == NULL || slash == head)
+        if (slash == NULL)
             break;
+        if (slash == head) {          /* only "/" is left */
+            real = realpath("/", NULL);
+            cut = slash;
+            break;
+        }
         *slash = '\0';
         cut = slash;
     }
     if (real != NULL) {
-        /* What did not exist yet, after the resolved part. */
+        /* What did not exist yet, after the resolved part: none of it is a
+         * link, so "." and ".." are taken as written. */
         const char *rest = full + (cut - head);
         size_t rl = strlen(real), tl = strlen(rest);
-        if ((out = malloc(rl + tl + 1)) != NULL) {
-            memcpy(out, real, rl);
-            memcpy(out + rl, rest, tl + 1);
+        if ((out = malloc(rl + tl + 2)) != NULL) {
+            size_t o = rl;
+            memcpy(out, real, rl + 1);
+            while (*rest != '\0') {
+                while (*rest == '/')
+                    rest++;
+                size_t w = strcspn(rest, "/");
+                if (w == 0 || (w == 1 && rest[0] == '.')) {
+                    /* nothing */
+                } else if (w == 2 && rest[0] == '.' && rest[1] == '.') {
+                    while (o > 0 && out[o - 1] != '/')
+                        o--;
+                    if (o > 1)
+                        o--;              /* the slash before it, not the root's */
+                    out[o] = '\0';
+                } else {
+                    if (o == 0 || out[o - 1] != '/')
+                        out[o++] = '/';
+                    memcpy(out + o, rest, w);
+                    o += w;
+                    out[o] = '\0';
+                }
+                rest += w;
+            }
             /* No trailing slashes, so the prefix test below is exact. */
-            for (size_t k = rl + tl; k > 1 && out[k - 1] == '/'; k--)
+            for (size_t k = o; k > 1 && out[k - 1] == '/'; k--)
                 out[k - 1] = '\0';
         }
     }

@@ -226,7 +226,16 @@ static int starts_like_key(const struct kk_walk_entry *in)
     /* gzip: what it holds is unknown without inflating it. */
     if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b)
         return 1;
-    return kk_format_detect(head, (size_t)n) != NULL;
+    /* Sniffers skip what comes before a key: do the same, and where the
+     * head is all blank, assume a key (it fails, it is not passed over). */
+    size_t k = 0;
+    if (n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0)
+        k = 3;
+    while (k < (size_t)n && strchr(" \t\r\n", head[k]) != NULL && head[k] != '\0')
+        k++;
+    if (k == (size_t)n)
+        return 1;
+    return kk_format_detect(head + k, (size_t)n - k) != NULL;
 }
 
 static void set_status(struct kb_item *it, enum kb_status st, struct kk_error *err)

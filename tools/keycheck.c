@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 #include <openssl/evp.h>
@@ -646,8 +647,11 @@ int main(int argc, char **argv)
         status = io_failed;
     /* Output that could not be written is an I/O error whatever was found:
      * a CI job must not read a truncated report as a verdict. */
-    if ((fflush(stdout) != 0 || ferror(stdout)) && status != KK_EXIT_USAGE) {
+    int flushed = fflush(stdout) == 0, flush_errno = errno;
+    if ((!flushed || ferror(stdout)) && status != KK_EXIT_USAGE) {
         struct kk_error werr;
+        /* An earlier write's errno is gone: name only fflush's own. */
+        errno = flushed ? EIO : flush_errno;
         kk_error_clear(&werr);
         kk_fail_errno(&werr, KK_ERR_IO, "cannot write the output");
         status = kk_cli_report(NULL, &werr);

@@ -466,7 +466,7 @@ expect_no_file overlap/deep "overlapping inputs: no second copy"
 cp -r legacy inner
 mkdir -p inner/converted && cp legacy/plain.ppk inner/converted/old.ppk
 INNER=$(tree_sha inner)
-for o in inner/converted inner/new "inner/team a" inner/../inner/x; do
+for o in inner/converted inner/new "inner/team a" inner/../inner/x nonexist/../inner/sub; do
     run keybatch --force -o "$o" --passin-list passes.txt inner
     expect_rc 2 "-o $o inside the input"
     expect_err "keybatch: -o $o lies inside the input directory inner; the converted keys would mix with their inputs
@@ -474,6 +474,8 @@ keybatch: hint: choose an output directory outside the inputs
 $TRY" "-o $o inside the input"
 done
 expect_no_file inner/new "-o inside the input: nothing made"
+expect_no_file inner/sub "-o inside the input through a new directory and '..': nothing made"
+expect_no_file nonexist "-o inside the input through a new directory and '..': not even that"
 expect_eq "$(tree_sha inner)" "$INNER" "-o inside the input: inputs unchanged"
 
 # ---- a file named directly, links inside the tree
@@ -596,12 +598,16 @@ mkdir bigdir
 cp legacy/plain.ppk bigdir/k.ppk
 { printf '\211PNG\r\n\032\n'; head -c 1100000 /dev/zero; } >bigdir/photo.png
 { cat legacy/plain.ppk; head -c 1100000 /dev/zero | tr '\0' 'A'; } >bigdir/huge.ppk
+# A key after more blank lines than the head that is sniffed: still a key.
+{ for _ in $(seq 5000); do echo; done; cat legacy/plain.ppk; head -c 1100000 /dev/zero | tr '\0' ' '; } \
+    >bigdir/padded.ppk
 run keybatch -o bigout bigdir
 expect_rc 1 "large files"
 expect_err "keybatch: bigdir/huge.ppk: input is larger than 1048576 bytes
 keybatch: hint: raise the limit with --max-input-size
+keybatch: bigdir/padded.ppk: input is larger than 1048576 bytes
 keybatch: bigdir/photo.png: skipped: not a key in any format keykit reads
-keybatch: 3 files: 1 converted, 1 skipped, 1 failed" "large files: the image skipped, the key failed"
+keybatch: 4 files: 1 converted, 1 skipped, 2 failed" "large files: the image skipped, the key failed"
 
 # ---- a passphrase list saved with a byte-order mark (Notepad)
 printf '\xef\xbb\xbfalpha\r\n' >bom.txt

@@ -76,6 +76,8 @@ w('exp1.pub', line('ssh-rsa', rsa(good, 1), 'e'))
 w('modeven.pub', line('ssh-rsa', rsa(good - 1), 'n'))
 w('rsa1024.pub', line('ssh-rsa', rsa(prime(512) * prime(512)), 'small'))
 w('rsa4096.pub', line('ssh-rsa', rsa(prime(2048) * prime(2048)), 'big'))
+# An exponent padded past what sshd reads (2049 bytes): refused by both.
+w('exppad.pub', line('ssh-rsa', s(b'ssh-rsa') + s(bytes(2100) + b'\x01\0\x01') + mp(prime(1536) * prime(1536)), 'x'))
 # The exponent with an extra zero byte: ssh-keygen -l and sshd take it.
 w('exp00.pub', line('ssh-rsa', s(b'ssh-rsa') + s(b'\0\x01\0\x01') + mp(prime(1536) * prime(1536)), 'x'))
 w('rsa3072.pub', line('ssh-rsa', rsa(prime(1536) * prime(1536)), 'mid'))
@@ -100,6 +102,9 @@ ED=$(cat ed.pub) EC=$(cat ec.pub) R3=$(cat r3.pub)
 run keycheck ed.pub ec.pub r3.pub rsa4096.pub skecdsa.pub sked.pub exp00.pub
 expect_ok "good keys pass"
 expect_true "ssh-keygen reads the exponent with a leading zero too" ssh-keygen -lf exp00.pub
+chk 1 "exppad.pub:1:9: error: the RSA exponent or modulus is negative, or longer than sshd reads [bad-blob]" exppad.pub
+expect_true "ssh-keygen refuses the exponent padded past 2049 bytes too" \
+    sh -c '! ssh-keygen -lf exppad.pub >/dev/null 2>&1'
 
 # ---- file-level breakages
 : > empty.pub
@@ -430,9 +435,25 @@ expect_out "alice:$ED" "--fix -p gcp keeps 'alice:'"
 { echo "the key for the router:"; cat r3.rfc; } > textblock.rfc
 chk 1 "textblock.rfc:2:1: error: an RFC 4716 'SSH2 PUBLIC KEY' block where a one-line OpenSSH key is expected [rfc4716-block]" textblock.rfc
 expect_err_lacks "cannot be read" "a block after text is read"
+chk 1 "textblock.rfc:1:1: error: text before the SSH2 PUBLIC KEY block: one key per file is expected [multiple-keys]" textblock.rfc
+RFCLINE1=$(keycheck --fix r3.rfc)
+{ echo "$ED"; cat r3.rfc; } > keyblock.rfc
+run keycheck --fix keyblock.rfc
+expect_rc 1 "--fix: a key, then a block"
+expect_out "" "--fix: a key before a block is not dropped in silence"
+{ echo "# the router's key"; echo; cat r3.rfc; } > cblock.rfc
+run keycheck --fix cblock.rfc
+expect_rc 0 "--fix: comments before a block"
+expect_out "$RFCLINE1" "--fix: comments before a block are fine"
 # A file holding only a byte-order mark holds no key.
 printf '\xef\xbb\xbf' > bomonly.pub
 chk 1 "bomonly.pub: error: the file holds no key [empty-file]" bomonly.pub
+
+# A byte-order mark before an RFC 4716 block mid-file.
+{ echo "$ED"; printf '\xef\xbb\xbf'; cat r3.rfc; } > bomblock.ak
+run keycheck --fix -a bomblock.ak
+expect_out "$ED
+$RFCLINE1" "--fix -a: a BOM before a block mid-file"
 
 # --fix -a: the whole file, each repairable line repaired, options and
 # comments kept; lines it cannot repair are reported and left out.
