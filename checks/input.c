@@ -81,6 +81,11 @@ static void record(struct kc_ctx *c, long first, long last, const uint8_t *text,
         for (size_t i = 0; i < n; i++)
             if (text[i] != 0)
                 f->fixtext[f->fixtext_len + kept++] = (char)text[i];
+    /* Nor may it end in CR (with blanks after it the line did not end in
+     * CR LF; with its newline the repaired one would). */
+    while (kept > 0 && (f->fixtext[f->fixtext_len + kept - 1] == '\r' ||
+                        is_blank((uint8_t)f->fixtext[f->fixtext_len + kept - 1])))
+        kept--;
     f->recs[f->nrecs++] = (struct kc_fixrec){ .first = first, .last = last,
         .off = f->fixtext_len, .len = bad ? 0 : kept + 1, .bad = bad };
     if (!bad) {

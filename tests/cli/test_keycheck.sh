@@ -449,6 +449,14 @@ expect_out "$RFCLINE1" "--fix: comments before a block are fine"
 printf '\xef\xbb\xbf' > bomonly.pub
 chk 1 "bomonly.pub: error: the file holds no key [empty-file]" bomonly.pub
 
+# Found by fuzz_authorized_keys: a comment line ending in CR and a blank
+# (no CR LF there) must not come out of --fix ending in CR LF.
+printf '# note\r \n%s\n' "$ED" > crblank.ak
+run keycheck --fix -a crblank.ak
+printf '%s\n' "$OUT" > crblank.out
+run keycheck -a crblank.out
+expect_ok "--fix -a: a comment ending in CR and a blank checks clean after"
+
 # A byte-order mark before an RFC 4716 block mid-file.
 { echo "$ED"; printf '\xef\xbb\xbf'; cat r3.rfc; } > bomblock.ak
 run keycheck --fix -a bomblock.ak
