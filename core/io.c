@@ -280,8 +280,7 @@ static int io_fail(struct kk_error *err, const char *verb, const char *shown)
     return kk_fail_errno(err, KK_ERR_IO, "cannot %s", verb);
 }
 
-/* Directory part of path, "." if none; caller frees. */
-static char *dir_of(const char *path)
+char *kk_dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (slash == NULL)
@@ -299,7 +298,7 @@ static char *dir_of(const char *path)
  * and the file itself is already synced, so failures are not reported. */
 static void sync_dir(const char *path)
 {
-    char *dir = dir_of(path);
+    char *dir = kk_dir_of(path);
     if (dir == NULL)
         return;
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -344,7 +343,7 @@ static int open_unnamed(const char *path)
     /* Naming it later goes through /proc/self/fd. */
     if (access("/proc/self/fd", X_OK) != 0)
         return -1;
-    char *dir = dir_of(path);
+    char *dir = kk_dir_of(path);
     if (dir == NULL)
         return -1;
     int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
@@ -356,13 +355,43 @@ static int open_unnamed(const char *path)
 #endif
 }
 
+/* The /proc name through which an unnamed file can be linked. */
+static void proc_fd_path(int fd, char *out, size_t cap)
+{
+    snprintf(out, cap, "/proc/self/fd/%d", fd);
+}
+
 /* Names the unnamed file fd as path; fails with EEXIST rather than
  * replace anything. */
 static int name_unnamed(int fd, const char *path)
 {
     char proc[48];
-    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    proc_fd_path(fd, proc, sizeof proc);
     return linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
+}
+
+/* errno from link() on a file system that has no hard links. */
+static int no_hard_links(int e)
+{
+    return e == EPERM || e == EOPNOTSUPP || e == ENOSYS || e == EMLINK;
+}
+
+/* A fresh temp name beside path, held by an empty file made for it (the
+ * caller replaces or removes it); NULL on failure, errno set. */
+static char *reserve_temp_name(const char *path)
+{
+    char *name = temp_pattern(path);
+    if (name == NULL)
+        return NULL;
+    int fd = mkstemp(name);
+    if (fd < 0) {
+        int e = errno;
+        free(name);
+        errno = e;
+        return NULL;
+    }
+    close(fd);
+    return name;
 }
 
 static void staged_drop(struct staged *f)
@@ -455,7 +484,7 @@ static int place_noreplace(struct staged *f, const char *path, const char *shown
         return KK_OK;
     if (errno == EEXIST)
         return exists_error(err, shown);
-    if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS && errno != EMLINK)
+    if (!no_hard_links(errno))
         return io_fail(err, shown != NULL ? "create" : "create file", shown);
     if (kk_path_exists(path))
         return exists_error(err, shown);
@@ -471,16 +500,10 @@ static int place_noreplace(struct staged *f, const char *path, const char *shown
 static int link_temp(const char *from, int follow, const char *path, char **tmp)
 {
     for (int tries = 0; tries < 16; tries++) {
-        char *name = temp_pattern(path);
+        char *name = reserve_temp_name(path);
         if (name == NULL)
             return -1;
-        int fd = mkstemp(name);     /* a fresh name; the link takes its place */
-        if (fd < 0) {
-            free(name);
-            return -1;
-        }
-        close(fd);
-        unlink(name);
+        unlink(name);               /* the link takes its place */
         if (linkat(AT_FDCWD, from, AT_FDCWD, name, follow ? AT_SYMLINK_FOLLOW : 0) == 0) {
             *tmp = name;
             return 0;
@@ -503,7 +526,7 @@ static int name_for_rename(struct staged *f, const char *path)
     if (f->tmp != NULL)
         return 0;
     char proc[48];
-    snprintf(proc, sizeof proc, "/proc/self/fd/%d", f->fd);
+    proc_fd_path(f->fd, proc, sizeof proc);
     return link_temp(proc, 1, path, &f->tmp);
 }
 
@@ -515,17 +538,11 @@ static int keep_old(const char *path, char **kept, int *moved)
     *moved = 0;
     if (link_temp(path, 0, path, kept) == 0)
         return 0;
-    if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS && errno != EMLINK)
+    if (!no_hard_links(errno))
         return -1;
-    char *name = temp_pattern(path);
+    char *name = reserve_temp_name(path);
     if (name == NULL)
         return -1;
-    int fd = mkstemp(name);
-    if (fd < 0) {
-        free(name);
-        return -1;
-    }
-    close(fd);
     /* rename() replaces the empty file just made: the name is ours. */
     if (rename(path, name) != 0) {
         int e = errno;

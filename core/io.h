@@ -53,6 +53,10 @@ int kk_writeset_commit(struct kk_writeset *ws, struct kk_error *err);
 /* Removes any staged temp files; safe after commit. */
 void kk_writeset_abort(struct kk_writeset *ws);
 
+/* The directory part of path ("." if none, "/" for "/x"); caller frees;
+ * NULL if out of memory. */
+char *kk_dir_of(const char *path);
+
 /* 1 if path exists (lstat). */
 int kk_path_exists(const char *path);
 

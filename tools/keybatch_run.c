@@ -55,8 +55,7 @@ static char *entry_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
     const char *base = slash != NULL ? slash + 1 : path;
-    char *dir = slash == NULL ? strdup(".") : slash == path ? strdup("/")
-                                                            : strndup(path, (size_t)(slash - path));
+    char *dir = kk_dir_of(path);
     char *real = dir != NULL ? realpath(dir, NULL) : NULL;
     char *out = NULL;
 
@@ -74,7 +73,6 @@ static int mark_same_files(struct kb_run *r, struct kk_error *err)
 {
     struct named *v = calloc(r->n != 0 ? r->n : 1, sizeof *v);
     size_t m = 0;
-    int rc = KK_OK;
 
     if (v == NULL)
         return kk_fail(err, KK_ERR_NOMEM, NULL);
@@ -92,7 +90,7 @@ static int mark_same_files(struct kb_run *r, struct kk_error *err)
     for (size_t k = 0; k < m; k++)
         free(v[k].where);
     free(v);
-    return rc;
+    return KK_OK;
 }
 
 /* Plans every item's outputs and finds, for each output, the earlier

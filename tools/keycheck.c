@@ -248,31 +248,23 @@ static void print_json(const struct kc_file *files, size_t n, const char *profil
     printf("\n  ]\n}\n");
 }
 
-#define KK_PATH_URI_MAX 4096
-
-/* A file name as SARIF wants it: a URI reference, so bytes outside the
- * unreserved set and '/' are percent-encoded, and an absolute path becomes
- * a file:// URI (code scanning maps relative ones onto the repository). */
-static void sarif_uri(const char *name, char *out, size_t cap)
+/* Prints a file name as SARIF wants it, a JSON string holding a URI
+ * reference: bytes outside the unreserved set and '/' percent-encoded (so
+ * nothing is left for JSON to escape), and an absolute path as a file://
+ * URI (code scanning maps relative ones onto the repository). */
+static void put_sarif_uri(const char *name)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    size_t o = 0;
-
-    if (name[0] == '/' && cap > 8) {
-        memcpy(out, "file://", 7);
-        o = 7;
-    }
-    for (const unsigned char *p = (const unsigned char *)name; *p != '\0' && o + 4 < cap; p++) {
+    putchar('"');
+    if (name[0] == '/')
+        fputs("file://", stdout);
+    for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++) {
         if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-            strchr("-._~/", *p) != NULL) {
-            out[o++] = (char)*p;
-        } else {
-            out[o++] = '%';
-            out[o++] = hex[*p >> 4];
-            out[o++] = hex[*p & 15];
-        }
+            strchr("-._~/", *p) != NULL)
+            putchar(*p);
+        else
+            printf("%%%02X", *p);
     }
-    out[o] = '\0';
+    putchar('"');
 }
 
 static void print_sarif(const struct kc_file *files, size_t n)
@@ -307,9 +299,7 @@ static void print_sarif(const struct kc_file *files, size_t n)
             json_str(text);
             printf("}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": "
                    "{\"uri\": ");
-            char uri[3 * KK_PATH_URI_MAX + 16];
-            sarif_uri(strcmp(f->name, "(stdin)") == 0 ? "stdin" : f->name, uri, sizeof uri);
-            json_str(uri);
+            put_sarif_uri(strcmp(f->name, "(stdin)") == 0 ? "stdin" : f->name);
             printf("}");
             if (fd->line > 0) {
                 printf(", \"region\": {\"startLine\": %ld", fd->line);
