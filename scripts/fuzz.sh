@@ -5,7 +5,8 @@
 # New inputs go to a scratch directory, and then the new coverage among them
 # is merged into fuzz/corpus/<target>/ (libFuzzer -merge=1: only inputs that
 # reach new edges, so the corpus stays small); --no-merge leaves the corpus
-# as it is.  Prints executions, coverage (cov/ft) and crashes per target; a
+# as it is.  Prints executions, coverage (cov/ft), crashes, the slowest
+# input's time and the peak memory per target; a
 # crash (or leak, timeout, OOM) keeps its input in BUILD/artifacts/<target>/
 # and makes the script exit 1 after all targets ran.
 # --only TARGET (repeatable) runs only those targets.  KK_FUZZ_BUILD names
@@ -26,7 +27,7 @@ while [ $# -gt 0 ]; do
         --no-merge) merge=0 ;;
         --no-build) build=0 ;;
         --only) only+=("${2:?--only needs a target name}"); shift ;;
-        -h|--help) sed -n '2,16s/^# \{0,1\}//p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,17s/^# \{0,1\}//p' "$0"; exit 0 ;;
         ''|*[!0-9]*) echo "fuzz.sh: unknown argument '$1'" >&2
              echo "Try 'bash scripts/fuzz.sh --help'." >&2; exit 2 ;;
         *) secs=$1 ;;
@@ -88,14 +89,17 @@ for bin in "${bins[@]}"; do
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     cov=$(grep -Eo 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -n 1 || true)
     [ -n "$cov" ] || cov="cov: ? ft: ?"
+    # The slowest input and the peak memory: how far from a timeout or OOM.
+    slow=$(sed -n 's/^stat::slowest_unit_time_sec: *//p' "$log" | tail -n 1)
+    rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -n 1)
     # libFuzzer stops at the first crash, leak, timeout or OOM.
     found=$(grep -Eo "$artifacts/[a-z-]+-[0-9a-f]+" "$log" | sort -u | tr '\n' ' ' || true)
     ncrash=$(printf '%s' "$found" | wc -w)
     [ $rc -ne 0 ] && [ "$ncrash" -eq 0 ] && ncrash=1
     if [ $rc -eq 0 ]; then
         passed=$((passed + 1))
-        line=$(printf '%-22s ok     %5ss %11s execs  %-20s crashes: 0' "fuzz_$t" "$took" \
-               "${execs:-?}" "$cov")
+        line=$(printf '%-22s ok     %5ss %11s execs  %-20s crashes: 0  slowest: %ss  rss: %sMB' \
+               "fuzz_$t" "$took" "${execs:-?}" "$cov" "${slow:-?}" "${rss:-?}")
     else
         failed=$((failed + 1))
         line=$(printf '%-22s FAILED %5ss %11s execs  %-20s crashes: %d (exit %d) input: %s' \
