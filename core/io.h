@@ -32,9 +32,11 @@ int kk_write_file(const char *path, const uint8_t *data, size_t len,
  * stage each into a file that has no name yet (O_TMPFILE; a named temp
  * file where that is missing), then commit names them all.  If any stage
  * fails or a target exists (without force), nothing is named and nothing
- * is left behind; a crash before the commit leaves nothing either.  With
- * force, a directory in the way fails the whole set, and the files
- * replaced are put back if a later one fails. */
+ * is left behind; a crash before the commit leaves nothing either (the
+ * named fallback leaves its temp file on a crash, or in a directory that
+ * is renamed between stage and commit).  With force, a directory in the
+ * way fails the whole set, and the files replaced are put back if a later
+ * one fails. */
 #define KK_WRITESET_MAX 4
 struct kk_writeset {
     size_t n;
