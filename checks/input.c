@@ -73,14 +73,17 @@ static void record(struct kc_ctx *c, long first, long last, const uint8_t *text,
         f->fixtext = p;
         f->fixtext_cap = cap;
     }
-    /* NUL bytes are dropped (sshd stops reading a line at one): kept, a
-     * comment line holding them could make the repaired text look like
-     * UTF-16 once the lines before it are left out (fuzz_authorized_keys). */
+    /* A kept line (only a comment line can hold one) ends at its first NUL
+     * byte, as sshd reads it.  Kept, NULs could make the repaired text look
+     * like UTF-16 once the lines before it are left out; dropped, the bytes
+     * around them could join into a private-key marker.  A prefix of a line
+     * that checked clean holds neither (both found by fuzz_authorized_keys). */
     size_t kept = 0;
-    if (!bad)
-        for (size_t i = 0; i < n; i++)
-            if (text[i] != 0)
-                f->fixtext[f->fixtext_len + kept++] = (char)text[i];
+    if (!bad && n > 0) {
+        const uint8_t *nul = memchr(text, 0, n);
+        kept = nul != NULL ? (size_t)(nul - text) : n;
+        memcpy(f->fixtext + f->fixtext_len, text, kept);
+    }
     /* Nor may it end in CR (with blanks after it the line did not end in
      * CR LF; with its newline the repaired one would). */
     while (kept > 0 && (f->fixtext[f->fixtext_len + kept - 1] == '\r' ||

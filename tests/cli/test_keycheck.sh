@@ -517,8 +517,21 @@ bob:$EC" "--fix --metadata keeps the user names"
 printf '# a\0b\n%s\n' "$ED" > aknulc
 keycheck --fix -a aknulc > aknulc.out 2>/dev/null; RC=$?
 expect_rc 0 "--fix -a: a comment line holding a NUL"
-printf '# ab\n%s\n' "$ED" > aknulc.want
-expect_true "--fix -a keeps the comment line and drops its NUL" cmp aknulc.want aknulc.out
+printf '# a\n%s\n' "$ED" > aknulc.want
+expect_true "--fix -a keeps the comment line up to its NUL, as sshd reads it" \
+    cmp aknulc.want aknulc.out
+# Found by fuzz_authorized_keys: with the NULs dropped, the text around them
+# joined into a private-key marker, and what --fix printed no longer checked.
+printf '# fPu\0\0TTY-User-Key-File-ostsk\n%s\n' "$ED" > aknulpk
+run keycheck -a aknulpk
+expect_ok "a comment line holding NULs between parts of a private-key marker"
+run keycheck --fix -a aknulpk
+expect_rc 0 "--fix -a: NULs between parts of a private-key marker"
+expect_out "# fPu
+$ED" "--fix -a: the comment line ends at its NUL, no marker joined"
+printf '%s\n' "$OUT" > aknulpk.out
+run keycheck -a aknulpk.out
+expect_ok "what --fix printed checks clean (no private-key marker made of a comment)"
 # Found by fuzz_authorized_keys: a line left out put a NUL-bearing comment
 # first, and the repaired text then looked like UTF-16.
 printf 'junk line\n#\0a\0b\0c\0\n%s\n' "$ED" > aknul16
