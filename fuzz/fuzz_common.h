@@ -1,6 +1,12 @@
 /* Shared by the fuzz targets: decode, and on success re-encode, re-decode and
  * abort() unless the same public key (and comment, where the format keeps
- * one) comes back.  A failure must carry a code and a message. */
+ * one) comes back.  A failure must carry a code and a message.
+ *
+ * The formats' shared helpers have no target of their own: they parse
+ * nothing alone and are fuzzed through the targets that call them
+ * (formats/priv_common.c via pem, openssh, sshcom; formats/pub_common.c
+ * via every format target; formats/ssh_cipher.c via openssh and sshcom;
+ * all of them via detect and roundtrip too). */
 #ifndef KK_FUZZ_COMMON_H
 #define KK_FUZZ_COMMON_H
 
